@@ -1,0 +1,122 @@
+// The graph IR built from the zero-copy views: values with static shapes and
+// dtypes, nodes in execution order with their prepared kernels.
+//
+// All IR objects live in the arena's persistent region; nothing here owns
+// memory. Indices (not pointers) link nodes and values.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+
+#include "tinyonnx/base/dtype.h"
+#include "tinyonnx/onnx/model_view.h"
+
+namespace tinyonnx {
+
+struct Shape {
+  int rank = 0;
+  int32_t dims[kMaxRank] = {};
+
+  int64_t ElementCount() const;
+  bool operator==(const Shape& other) const;
+  bool operator!=(const Shape& other) const { return !(*this == other); }
+  // Formats as "[1, 3, 28, 28]" into buffer; returns buffer.
+  const char* ToString(char* buffer, int size) const;
+  static Shape Of(std::initializer_list<int32_t> dims);
+};
+
+// Largest tensor tinyonnx accepts, in bytes (keeps all offsets in 32 bits).
+constexpr int64_t kMaxTensorBytes = int64_t{1} << 31;
+
+enum class ValueKind : uint8_t {
+  kActivation,  // produced by a node at run time
+  kConstant,    // initializer, Constant node or folded at prepare time
+  kGraphInput,  // filled by the caller before Invoke
+};
+
+struct Value {
+  Str name;
+  DType dtype = DType::kUndefined;
+  ValueKind kind = ValueKind::kActivation;
+  bool shape_known = false;
+  bool is_graph_output = false;
+  Shape shape;
+  // Constants: the data (in the model bytes or in the persistent region).
+  const void* data = nullptr;
+  bool data_in_model = false;   // data points into the model bytes
+  Bytes initializer;            // TensorProto message of an initializer
+  int32_t producer = -1;        // node index
+  int32_t alias_of = -1;        // shares storage with this value (Reshape & co.)
+  uint16_t consumers = 0;       // node inputs reading this value
+  // Filled by the memory planner.
+  int32_t arena_offset = -1;
+
+  int64_t ByteSize() const { return shape.ElementCount() * static_cast<int64_t>(DTypeSize(dtype)); }
+  bool is_constant() const { return kind == ValueKind::kConstant; }
+};
+
+class OpContext;
+struct OpDef;
+
+// A kernel reads its inputs and writes its outputs; everything else it needs
+// was computed at prepare time and sits in `params`.
+using KernelFn = void (*)(const void* params, const void* const* inputs, void* const* outputs);
+
+// Per-output-channel affine transform and clamp that Conv and Gemm apply to
+// their accumulators; graph passes fold BatchNormalization and activations
+// into it.
+struct FloatEpilogue {
+  float* scale = nullptr;  // per channel, nullptr means 1
+  float* bias = nullptr;   // per channel, nullptr means 0
+  int32_t channels = 0;
+  float min = -3.402823466e38f;
+  float max = 3.402823466e38f;
+};
+
+struct Node {
+  NodeView view;
+  const OpDef* op = nullptr;
+  int64_t opset = 0;
+  int32_t* inputs = nullptr;  // value index, or -1 for an omitted optional input
+  int32_t* outputs = nullptr;
+  uint16_t input_count = 0;
+  uint16_t output_count = 0;
+  bool removed = false;
+  // Set by the op's prepare.
+  KernelFn kernel = nullptr;
+  void* params = nullptr;
+  FloatEpilogue* epilogue = nullptr;  // fusion target, for ops that have one
+  int8_t in_place_input = -1;         // output 0 may reuse this input's buffer
+  uint32_t scratch_bytes = 0;
+  void** scratch_slot = nullptr;      // receives the scratch address after planning
+};
+
+struct GraphOutput {
+  Str name;
+  int32_t value = -1;
+};
+
+struct Graph {
+  ModelView model;
+  GraphView view;
+  int64_t opset = 0;  // default-domain opset
+  Value* values = nullptr;
+  uint32_t value_count = 0;
+  uint32_t value_capacity = 0;
+  Node* nodes = nullptr;
+  uint32_t node_count = 0;
+  int32_t* order = nullptr;  // node indices in execution order
+  int32_t* inputs = nullptr;  // graph inputs (not initializers)
+  uint32_t input_count = 0;
+  GraphOutput* outputs = nullptr;
+  uint32_t output_count = 0;
+
+  // Follows alias_of links to the value that owns the storage.
+  int32_t StorageRoot(int32_t value) const;
+  // Replaces every use of value `from` (node inputs, graph outputs) by `to`.
+  void ReplaceUses(int32_t from, int32_t to);
+  // Number of nodes not removed.
+  uint32_t LiveNodeCount() const;
+};
+
+}  // namespace tinyonnx
