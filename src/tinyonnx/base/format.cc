@@ -106,6 +106,7 @@ void PutFloat(Sink& out, double value, int width, bool left) {
     unsigned magnitude = static_cast<unsigned>(exponent < 0 ? -exponent : exponent);
     size_t k = RenderUnsigned(magnitude, 10, end);
     text[n++] = exponent < 0 ? '-' : '+';
+    if (k == 1) text[n++] = '0';  // two exponent digits, as printf writes them
     for (size_t i = 0; i < k; ++i) text[n++] = end[-static_cast<long>(k) + static_cast<long>(i)];
   }
   PutPadded(out, text, n, width, left);

@@ -24,7 +24,7 @@ Status ErrorReporter::ReportV(Status status, const char* format, va_list args) {
 Status ErrorReporter::Report(Status status, const char* format, ...) {
   va_list args;
   va_start(args, format);
-  ReportV(status, format, args);
+  status = ReportV(status, format, args);
   va_end(args);
   return status;
 }

@@ -66,8 +66,8 @@ using KernelFn = void (*)(const void* params, const void* const* inputs, void* c
 // their accumulators; graph passes fold BatchNormalization and activations
 // into it.
 struct FloatEpilogue {
-  float* scale = nullptr;  // per channel, nullptr means 1
-  float* bias = nullptr;   // per channel, nullptr means 0
+  const float* scale = nullptr;  // per channel, nullptr means 1
+  const float* bias = nullptr;   // per channel, nullptr means 0
   int32_t channels = 0;
   float min = -3.402823466e38f;
   float max = 3.402823466e38f;
