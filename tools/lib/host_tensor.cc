@@ -55,6 +55,14 @@ bool ParseTensorProto(const uint8_t* bytes, size_t size, HostTensor* tensor, std
     *error = problem;
     return false;
   }
+  // Every element takes at least one byte of the message, so a claimed size
+  // beyond that is malformed (and must not drive the allocation below).
+  if (view.element_count > size) {
+    *error = "tensor '" + std::string(view.name.data, view.name.size) + "' claims " +
+             std::to_string(view.element_count) + " elements but the message has " +
+             std::to_string(size) + " bytes";
+    return false;
+  }
   // Decode through the same code the core uses for initializers.
   std::vector<uint8_t> scratch(view.element_count * 8 + 64);
   Arena arena(scratch.data(), scratch.size());

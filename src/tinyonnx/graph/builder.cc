@@ -279,7 +279,8 @@ Status Builder::AddGraphInputs() {
       return false;
     }
     // Before IR 4, initializers were also listed as inputs; they stay constants.
-    if (names_.Find(graph_, info.name) >= 0) return true;
+    int32_t existing = names_.Find(graph_, info.name);
+    if (existing >= 0 && graph_.values[existing].is_constant()) return true;
     int32_t index;
     status = AddValue(info.name, &index);
     if (status == Status::kOk) status = ResolveInputShape(info, &graph_.values[index]);
