@@ -1,0 +1,8 @@
+// Add: a + b with numpy broadcasting; integers wrap around on overflow.
+#include "tinyonnx/graph/ops/elementwise_prepare.h"
+
+namespace tinyonnx {
+
+extern const OpDef kAddOp{"Add", "", PrepareArithmeticOp<kAddKernels>};
+
+}  // namespace tinyonnx

@@ -1,0 +1,8 @@
+// Neg: -x, on float32 and signed integer tensors.
+#include "tinyonnx/graph/ops/elementwise_prepare.h"
+
+namespace tinyonnx {
+
+extern const OpDef kNegOp{"Neg", "", PrepareUnaryOp<kNegKernels>};
+
+}  // namespace tinyonnx

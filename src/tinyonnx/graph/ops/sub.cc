@@ -1,0 +1,8 @@
+// Sub: a - b with numpy broadcasting; integers wrap around on overflow.
+#include "tinyonnx/graph/ops/elementwise_prepare.h"
+
+namespace tinyonnx {
+
+extern const OpDef kSubOp{"Sub", "", PrepareArithmeticOp<kSubKernels>};
+
+}  // namespace tinyonnx
