@@ -169,6 +169,10 @@ Status PrepareGraph(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareSt
   TINYONNX_RETURN_IF_ERROR(FuseBatchNorm(graph, arena, errors, stats));
   TINYONNX_RETURN_IF_ERROR(FuseActivations(graph, errors, stats));
   RemoveDeadNodes(graph);
+  // The caller reads outputs through typed pointers.
+  for (uint32_t o = 0; o < graph.output_count; ++o) {
+    TINYONNX_RETURN_IF_ERROR(AlignConstant(graph.values[graph.outputs[o].value], arena, errors, stats));
+  }
   return Status::kOk;
 }
 

@@ -44,6 +44,10 @@ struct Value {
   // Constants: the data (in the model bytes or in the persistent region).
   const void* data = nullptr;
   bool data_in_model = false;   // data points into the model bytes
+  // The data is not aligned for its element type (raw_data may start at any
+  // byte). Only inputs an op declares byte-safe receive such data; for the
+  // others PrepareNodes copies it to aligned persistent memory first.
+  bool unaligned = false;
   Bytes initializer;            // TensorProto message of an initializer
   int32_t producer = -1;        // node index
   int32_t alias_of = -1;        // shares storage with this value (Reshape & co.)

@@ -19,6 +19,10 @@ struct OpDef {
   const char* op_type;
   const char* domain;  // "" for the default ONNX domain
   Status (*prepare)(OpContext& ctx);
+  // Bit k set: the op's kernels read input k with byte-safe loads, so a
+  // constant there is used in place even when unaligned in the model (the
+  // weights of Conv, Gemm and MatMul).
+  uint32_t unaligned_inputs = 0;
 };
 
 // The set of ops a model may use (like TFLM's op resolver): a firmware lists

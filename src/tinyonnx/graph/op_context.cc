@@ -231,6 +231,7 @@ void OpContext::AliasOutput(int out, int in) {
     target.kind = ValueKind::kConstant;
     target.data = source.data;
     target.data_in_model = source.data_in_model;
+    target.unaligned = source.unaligned;
   } else {
     target.alias_of = graph_.StorageRoot(node_.inputs[in]);
   }

@@ -1,6 +1,7 @@
 #include "tinyonnx/graph/passes.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "tinyonnx/graph/builder.h"
 #include "tinyonnx/graph/op.h"
@@ -207,13 +208,42 @@ Status SinkTransposes(Graph& graph, Arena& arena, ErrorReporter& errors, Prepare
   return SortTopologically(&graph, arena, errors);
 }
 
+// Copies an unaligned constant into aligned persistent memory; later readers
+// share the copy.
+Status AlignConstant(Value& value, Arena& arena, ErrorReporter& errors, PrepareStats* stats) {
+  if (!value.unaligned) return Status::kOk;
+  size_t bytes = static_cast<size_t>(value.ByteSize());
+  void* copy = arena.AllocatePersistent(bytes == 0 ? 1 : bytes, 16);
+  if (copy == nullptr) {
+    return errors.Report(Status::kOutOfMemory, "arena full while aligning constant '%.*s' (%zu bytes)",
+                         value.name.length(), value.name.data, bytes);
+  }
+  std::memcpy(copy, value.data, bytes);
+  value.data = copy;
+  value.data_in_model = false;
+  value.unaligned = false;
+  stats->aligned_copy_bytes += bytes;
+  return Status::kOk;
+}
+
+// Aligns the node's constant inputs that its kernels cannot read byte-wise.
+Status AlignConstantInputs(Graph& graph, Node& node, Arena& arena, ErrorReporter& errors,
+                           PrepareStats* stats) {
+  for (uint16_t k = 0; k < node.input_count; ++k) {
+    if (node.inputs[k] < 0 || (k < 32 && (node.op->unaligned_inputs >> k) & 1u)) continue;
+    TINYONNX_RETURN_IF_ERROR(AlignConstant(graph.values[node.inputs[k]], arena, errors, stats));
+  }
+  return Status::kOk;
+}
+
 Status PrepareNodes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats) {
   for (uint32_t i = 0; i < graph.node_count; ++i) {
     int32_t n = graph.order[i];
     Node& node = graph.nodes[n];
     if (node.removed) continue;
     OpContext ctx(graph, n, arena, errors);
-    Status status = node.op->prepare(ctx);
+    Status status = AlignConstantInputs(graph, node, arena, errors, stats);
+    if (status == Status::kOk) status = node.op->prepare(ctx);
     if (status == Status::kOk) {
       for (uint16_t o = 0; o < node.output_count; ++o) {
         if (node.outputs[o] >= 0 && !graph.values[node.outputs[o]].shape_known) {

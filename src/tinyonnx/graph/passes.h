@@ -16,6 +16,7 @@ namespace tinyonnx {
 struct PrepareStats {
   size_t folded_bytes = 0;  // constants computed at prepare time (persistent)
   size_t fused_bytes = 0;   // per-channel parameters made by fusion (persistent)
+  size_t aligned_copy_bytes = 0;  // unaligned constants copied for kernels that need alignment
   uint32_t folded_nodes = 0;
   uint32_t fused_nodes = 0;
   uint32_t removed_transposes = 0;
@@ -34,6 +35,9 @@ void RemoveDeadNodes(Graph& graph);
 // now into persistent memory and removes the node.
 Status FoldIfConstant(Graph& graph, int32_t node, Arena& arena, ErrorReporter& errors,
                       PrepareStats* stats);
+
+// Copies an unaligned constant to aligned persistent memory (no-op if aligned).
+Status AlignConstant(Value& value, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 
 // Marks a node removed and releases its hold on its inputs.
 void RemoveNode(Graph& graph, int32_t node);

@@ -88,20 +88,9 @@ Status MaterializeTensor(const TensorView& view, Arena& arena, ErrorReporter& er
                            value->shape.ToString(text, sizeof(text)), DTypeName(view.dtype),
                            bytes);
     }
-    if (IsAligned(view.raw_data.data, element_size)) {
-      value->data = view.raw_data.data;
-      value->data_in_model = true;
-      return Status::kOk;
-    }
-    void* copy = arena.AllocatePersistent(bytes, 16);
-    if (copy == nullptr && bytes != 0) {
-      return errors.Report(Status::kOutOfMemory,
-                           "arena full while realigning tensor '%.*s' (%zu bytes)", name_length,
-                           name, bytes);
-    }
-    if (bytes != 0) std::memcpy(copy, view.raw_data.data, bytes);
-    value->data = copy;
-    *copied_bytes += bytes;
+    value->data = view.raw_data.data;
+    value->data_in_model = true;
+    value->unaligned = !IsAligned(view.raw_data.data, element_size);
     return Status::kOk;
   }
 

@@ -23,7 +23,7 @@ struct MemoryReport {
   size_t activation_bytes = 0;   // planned peak of the activation region
   size_t lower_bound = 0;        // largest total of tensors alive at one step
   size_t persistent_bytes = 0;   // graph IR, kernel parameters, plan, copied constants
-  size_t copied_constant_bytes = 0;  // constants decoded or realigned from the model
+  size_t copied_constant_bytes = 0;  // constants decoded (varint fields) or realigned from the model
   size_t folded_bytes = 0;       // constants computed at prepare time
   size_t fused_bytes = 0;        // per-channel parameters from fusion
   size_t required_bytes = 0;     // activation + persistent: the arena size needed

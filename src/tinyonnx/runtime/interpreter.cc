@@ -20,7 +20,7 @@ Status Interpreter::Prepare(const BuildOptions& options) {
       BuildGraph(model_, model_size_, resolver_, options, arena_, errors_, &graph_, &build));
   TINYONNX_RETURN_IF_ERROR(PrepareGraph(graph_, arena_, errors_, &prepare_stats_));
   TINYONNX_RETURN_IF_ERROR(BuildExecutionPlan(graph_, arena_, errors_, &plan_, &memory_));
-  memory_.copied_constant_bytes = build.copied_constant_bytes;
+  memory_.copied_constant_bytes = build.copied_constant_bytes + prepare_stats_.aligned_copy_bytes;
   memory_.folded_bytes = prepare_stats_.folded_bytes;
   memory_.fused_bytes = prepare_stats_.fused_bytes;
   prepared_ = true;
