@@ -52,6 +52,11 @@ struct Value {
   int32_t producer = -1;        // node index
   int32_t alias_of = -1;        // shares storage with this value (Reshape & co.)
   uint16_t consumers = 0;       // node inputs reading this value
+  // int8/uint8 activations: per-tensor quantization (real = scale * (q - zero_point)).
+  float scale = 0.0f;
+  int32_t zero_point = 0;
+  // A rank-4 int8 activation stored NHWC while its shape stays NCHW.
+  bool channels_last = false;
   // Filled by the memory planner.
   int32_t arena_offset = -1;
 
