@@ -67,6 +67,13 @@ class Interpreter {
   const ExecutionPlan& plan() const { return plan_; }
   bool prepared() const { return prepared_; }
 
+  // Any graph value after Prepare (for calibration and debugging): its data
+  // is valid right after the step that produces it, until its buffer is
+  // reused by a later step.
+  TensorRef value(int32_t index) const {
+    return MakeRef(graph_.values[index].name, index);
+  }
+
   // Runs one step; for per-layer profiling (Invoke runs them all).
   void InvokeStep(uint32_t step) const {
     const Step& s = plan_.steps[step];
