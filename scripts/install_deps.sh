@@ -3,7 +3,8 @@
 # packages are installed, and apt-get update runs only when something is.
 set -eu
 packages="cmake g++ make libgtest-dev libcli11-dev libstb-dev libprotobuf-dev protobuf-compiler
-python3-onnx python3-numpy libonnx-testdata $*"
+python3-onnx python3-numpy libonnx-testdata
+python3-pil fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35 $*"
 missing=""
 for p in $packages; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

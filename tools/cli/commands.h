@@ -7,6 +7,8 @@ namespace tinyonnx::tools {
 
 void AddInfoCommand(CLI::App& app);
 void AddRunCommand(CLI::App& app);
+void AddEvalCommand(CLI::App& app);
+void AddDigitCommand(CLI::App& app);
 
 // Formats 12345678 as "12,345,678".
 std::string Thousands(int64_t value);

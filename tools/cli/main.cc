@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   tinyonnx::tools::AddInfoCommand(app);
   tinyonnx::tools::AddRunCommand(app);
+  tinyonnx::tools::AddEvalCommand(app);
+  tinyonnx::tools::AddDigitCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
