@@ -1,11 +1,15 @@
 #!/bin/sh
-# The main job: builds tinyonnx and classifies an input with a CNN exported
-# from PyTorch, printing the model summary and the top-5 classes.
+# The main job: builds tinyonnx, fetches MNIST and recognizes handwritten
+# digits with the CNN trained on the PC (models/mnist-cnn.onnx): ASCII art,
+# the ten probabilities and "The number is N", then the accuracy on all
+# 10,000 test images.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install_deps.sh
 sh scripts/build.sh
-model=tests/data/models/torch_cnn_bn_opset13.onnx
-build/tools/tinyonnx info "$model"
-echo
-build/tools/tinyonnx run "$model" --input tests/data/models/torch_cnn_bn_opset13.input_0.npy
+mnist=$(sh scripts/fetch_mnist.sh)
+for index in 0 1 2; do
+  build/tools/tinyonnx digit models/mnist-cnn.onnx --mnist "$mnist" --index "$index"
+  echo
+done
+build/tools/tinyonnx eval models/mnist-cnn.onnx --mnist "$mnist"
