@@ -110,6 +110,16 @@ class GraphWriter {
     graph_.Message(5, t);
     return *this;
   }
+  // An initializer whose bytes live in another file (data_location EXTERNAL).
+  GraphWriter& ExternalInitializer(const std::string& name, int dtype, std::vector<int64_t> dims,
+                                   const std::string& location) {
+    ProtoWriter t;
+    for (int64_t d : dims) t.Varint(1, static_cast<uint64_t>(d));
+    t.Varint(2, dtype).Bytes(8, name);
+    t.Message(13, ProtoWriter().Bytes(1, "location").Bytes(2, location)).Varint(14, 1);
+    graph_.Message(5, t);
+    return *this;
+  }
   GraphWriter& Node(const std::string& op, std::vector<std::string> inputs, std::vector<std::string> outputs,
                     std::vector<Attr> attrs = {}, const std::string& name = "") {
     ProtoWriter n;

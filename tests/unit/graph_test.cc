@@ -78,6 +78,16 @@ TEST_F(GraphTest, RejectsUnknownOpset) {
   EXPECT_NE(error().find("opset 99 is not supported"), std::string::npos) << error();
 }
 
+TEST_F(GraphTest, RejectsExternalData) {
+  GraphWriter g;
+  g.Input("x", testing::kFloat, {4})
+      .ExternalInitializer("w", testing::kFloat, {4}, "weights.bin")
+      .Node("Add", {"x", "w"}, {"y"})
+      .Output("y");
+  EXPECT_EQ(Load(g.Model()), Status::kUnsupported);
+  EXPECT_NE(error().find("tensor 'w' keeps its data in an external file"), std::string::npos) << error();
+}
+
 TEST_F(GraphTest, SymbolicBatchBecomesOne) {
   GraphWriter g;
   g.Input("x", testing::kFloat, {-1, 3}).Node("Relu", {"x"}, {"y"}).Output("y");
