@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   tinyonnx::tools::AddRunCommand(app);
   tinyonnx::tools::AddEvalCommand(app);
   tinyonnx::tools::AddDigitCommand(app);
+  tinyonnx::tools::AddQuantizeCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
