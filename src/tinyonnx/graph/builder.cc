@@ -392,6 +392,7 @@ Status BuildGraph(const uint8_t* model, size_t size, const OpResolver& resolver,
                   const BuildOptions& options, Arena& arena, ErrorReporter& errors, Graph* graph,
                   BuildStats* stats) {
   *graph = Graph();
+  graph->resolver = &resolver;
   *stats = BuildStats();
   Builder builder(resolver, options, arena, errors, graph, stats);
   return builder.Build(model, size);

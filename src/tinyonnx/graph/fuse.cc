@@ -165,7 +165,9 @@ Status PrepareGraph(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareSt
   *stats = PrepareStats();
   RemoveIdentities(graph);
   TINYONNX_RETURN_IF_ERROR(SinkTransposes(graph, arena, errors, stats));
+  TINYONNX_RETURN_IF_ERROR(LowerQdq(graph, arena, errors, stats));
   TINYONNX_RETURN_IF_ERROR(PrepareNodes(graph, arena, errors, stats));
+  stats->aligned_copy_bytes += graph.repacked_bytes;
   TINYONNX_RETURN_IF_ERROR(FuseBatchNorm(graph, arena, errors, stats));
   TINYONNX_RETURN_IF_ERROR(FuseActivations(graph, errors, stats));
   RemoveDeadNodes(graph);

@@ -66,6 +66,7 @@ struct Value {
 
 class OpContext;
 struct OpDef;
+struct OpResolver;
 
 // A kernel reads its inputs and writes its outputs; everything else it needs
 // was computed at prepare time and sits in `params`.
@@ -119,6 +120,10 @@ struct Graph {
   uint32_t input_count = 0;
   GraphOutput* outputs = nullptr;
   uint32_t output_count = 0;
+  // The op set the model was built with (LowerQdq picks int8 ops from it).
+  const OpResolver* resolver = nullptr;
+  // Persistent bytes of constants rearranged for int8 kernels at prepare.
+  size_t repacked_bytes = 0;
 
   // Follows alias_of links to the value that owns the storage.
   int32_t StorageRoot(int32_t value) const;

@@ -14,8 +14,9 @@ bool IsOp(const Node& node, const char* op_type) {
          node.view.op_type == op_type;
 }
 
-// The single live consumer of value v, or -1 if there are several (or none),
-// or if v leaves the graph.
+}  // namespace
+
+// SoleConsumer and ReadPerm are shared with LowerQdq (passes.h).
 int32_t SoleConsumer(const Graph& graph, int32_t v) {
   if (v < 0 || graph.values[v].is_graph_output || graph.values[v].consumers != 1) return -1;
   for (uint32_t n = 0; n < graph.node_count; ++n) {
@@ -41,6 +42,8 @@ bool ReadPerm(const Node& node, int64_t* perm, int* rank) {
   while (ints.Next(&raw)) perm[(*rank)++] = static_cast<int64_t>(raw);
   return !ints.error();
 }
+
+namespace {
 
 bool IsIdentityComposition(const int64_t* first, const int64_t* second, int rank) {
   // Applying `first` then `second` moves output axis i to first[second[i]].

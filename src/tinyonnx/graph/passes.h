@@ -1,10 +1,12 @@
 // Graph preparation passes, run in this order by PrepareGraph():
 //   1. RemoveIdentities     Identity and inference-mode Dropout disappear
 //   2. SinkTransposes       layout Transposes (Keras NHWC exports) cancel out
-//   3. PrepareNodes         shape inference, kernel choice, constant folding
-//   4. FuseBatchNorm        BatchNormalization folded into Conv/Gemm
-//   5. FuseActivations      Relu/Clip folded into Conv/Gemm as a clamp
-//   6. RemoveDeadNodes      nodes whose results nobody reads
+//   3. LowerQdq             DequantizeLinear -> op -> QuantizeLinear groups
+//                           become int8 ops (lower_qdq.cc, docs/int8.md)
+//   4. PrepareNodes         shape inference, kernel choice, constant folding
+//   5. FuseBatchNorm        BatchNormalization folded into Conv/Gemm
+//   6. FuseActivations      Relu/Clip folded into Conv/Gemm as a clamp
+//   7. RemoveDeadNodes      nodes whose results nobody reads
 #pragma once
 
 #include "tinyonnx/base/arena.h"
@@ -16,16 +18,19 @@ namespace tinyonnx {
 struct PrepareStats {
   size_t folded_bytes = 0;  // constants computed at prepare time (persistent)
   size_t fused_bytes = 0;   // per-channel parameters made by fusion (persistent)
-  size_t aligned_copy_bytes = 0;  // unaligned constants copied for kernels that need alignment
+  // Unaligned constants copied for kernels that need alignment, and
+  // weights rearranged for the int8 kernels (Graph::repacked_bytes).
+  size_t aligned_copy_bytes = 0;
   uint32_t folded_nodes = 0;
-  uint32_t fused_nodes = 0;
-  uint32_t removed_transposes = 0;
+  uint32_t fused_nodes = 0;         // also QuantizeLinear/Relu/Clip absorbed by LowerQdq
+  uint32_t removed_transposes = 0;  // also weight layout Transposes read in place
 };
 
 Status PrepareGraph(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 
 void RemoveIdentities(Graph& graph);
 Status SinkTransposes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
+Status LowerQdq(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 Status PrepareNodes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 Status FuseBatchNorm(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 Status FuseActivations(Graph& graph, ErrorReporter& errors, PrepareStats* stats);
@@ -41,5 +46,12 @@ Status AlignConstant(Value& value, Arena& arena, ErrorReporter& errors, PrepareS
 
 // Marks a node removed and releases its hold on its inputs.
 void RemoveNode(Graph& graph, int32_t node);
+
+// The single live node reading value v, or -1 if there are several (or
+// none), or if v leaves the graph.
+int32_t SoleConsumer(const Graph& graph, int32_t v);
+
+// A Transpose's perm attribute; false when absent or malformed.
+bool ReadPerm(const Node& node, int64_t* perm, int* rank);
 
 }  // namespace tinyonnx

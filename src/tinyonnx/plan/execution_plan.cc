@@ -77,7 +77,7 @@ Status Planner::CollectBuffers() {
   }
   for (uint32_t v = 0; v < values; ++v) buffer_of_[v] = -1;
   const int32_t last = plan_.step_count == 0 ? 0 : static_cast<int32_t>(plan_.step_count) - 1;
-  auto buffer_for = [&](int32_t value, int32_t step) {
+  auto buffer_for = [&](int32_t value, int32_t step) -> int32_t {
     int32_t root = graph_.StorageRoot(value);
     if (!HasStorage(root)) return -1;
     if (buffer_of_[root] < 0) {

@@ -16,6 +16,13 @@ extern const OpDef kReluOp, kLeakyReluOp, kPReluOp, kClipOp, kSigmoidOp, kTanhOp
 extern const OpDef kFlattenOp, kReshapeOp, kTransposeOp, kConcatOp, kSplitOp, kSliceOp,
     kSqueezeOp, kUnsqueezeOp, kPadOp, kReduceMeanOp, kReduceMaxOp, kReduceSumOp, kArgMaxOp,
     kIdentityOp, kDropoutOp, kConstantOp, kShapeOp, kGatherOp, kConstantOfShapeOp;
+// Quantized ops (int8 kernels; the com.microsoft and ai.tinyonnx ones are
+// also the forms LowerQdq rewrites QDQ groups into).
+extern const OpDef kQuantizeLinearOp, kDequantizeLinearOp, kQLinearConvOp, kConvIntegerOp,
+    kQLinearMatMulOp, kMatMulIntegerOp, kQGemmOp, kQLinearAddOp, kQLinearMulOp, kQLinearConcatOp,
+    kQLinearAveragePoolOp, kQLinearGlobalAveragePoolOp, kQLinearSigmoidOp, kQLinearLeakyReluOp,
+    kQLinearSoftmaxOp, kQLinearUnaryOp, kMaxPoolS8Op, kReshapeS8Op, kFlattenS8Op, kSqueezeS8Op,
+    kUnsqueezeS8Op, kTransposeS8Op;
 
 namespace {
 
@@ -30,6 +37,11 @@ const OpDef* const kAllOps[] = {
     &kSqueezeOp, &kUnsqueezeOp, &kPadOp, &kReduceMeanOp, &kReduceMaxOp, &kReduceSumOp,
     &kArgMaxOp, &kIdentityOp, &kDropoutOp, &kConstantOp, &kShapeOp, &kGatherOp,
     &kConstantOfShapeOp,
+    &kQuantizeLinearOp, &kDequantizeLinearOp, &kQLinearConvOp, &kConvIntegerOp,
+    &kQLinearMatMulOp, &kMatMulIntegerOp, &kQGemmOp, &kQLinearAddOp, &kQLinearMulOp,
+    &kQLinearConcatOp, &kQLinearAveragePoolOp, &kQLinearGlobalAveragePoolOp, &kQLinearSigmoidOp,
+    &kQLinearLeakyReluOp, &kQLinearSoftmaxOp, &kQLinearUnaryOp, &kMaxPoolS8Op, &kReshapeS8Op,
+    &kFlattenS8Op, &kSqueezeS8Op, &kUnsqueezeS8Op, &kTransposeS8Op,
 };
 
 const OpResolver kAllOpsResolver{kAllOps, sizeof(kAllOps) / sizeof(kAllOps[0])};
