@@ -39,10 +39,14 @@ void PrintText(const InfoOptions& options, const ModelSummary& s, size_t model_b
     std::printf("  %4zu  %-20s %s -> %s  %s\n", i, op.c_str(), Join(n.inputs).c_str(),
                 Join(n.outputs).c_str(), n.name.c_str());
   }
-  std::printf("parameters  %s (elements of the initializers other than int64)\n",
+  std::printf("parameters  %s (elements of weights, biases and other constants; not int64 "
+              "shapes nor quantization scales)\n",
               Thousands(s.parameter_count).c_str());
-  std::printf("weights     %s bytes in %lld initializers\n", Thousands(s.weight_bytes).c_str(),
-              static_cast<long long>(s.initializer_count));
+  std::printf("weights     %s bytes of Conv/Gemm/MatMul weights, %s of biases, %s of quantization "
+              "parameters, %s other; %s bytes in %lld initializers\n",
+              Thousands(s.weight_bytes).c_str(), Thousands(s.bias_bytes).c_str(),
+              Thousands(s.quantization_bytes).c_str(), Thousands(s.other_bytes).c_str(),
+              Thousands(s.total_bytes).c_str(), static_cast<long long>(s.initializer_count));
   if (!s.unsupported_ops.empty()) {
     std::printf("unsupported ops (%zu): %s\n", s.unsupported_ops.size(), Join(s.unsupported_ops).c_str());
     return;
@@ -97,6 +101,8 @@ void PrintJson(const InfoOptions& options, const ModelSummary& s, size_t model_b
   }
   json.EndArray();
   json.Key("parameters").Int(s.parameter_count).Key("weight_bytes").Int(s.weight_bytes);
+  json.Key("bias_bytes").Int(s.bias_bytes).Key("quantization_bytes").Int(s.quantization_bytes);
+  json.Key("other_bytes").Int(s.other_bytes).Key("initializer_bytes").Int(s.total_bytes);
   json.Key("unsupported_ops").BeginArray();
   for (const std::string& op : s.unsupported_ops) json.String(op);
   json.EndArray();

@@ -33,8 +33,16 @@ struct ModelSummary {
   std::vector<ValueSummary> outputs;
   std::vector<NodeSummary> nodes;
   std::vector<std::string> unsupported_ops;
-  int64_t parameter_count = 0;  // elements of non-int64 initializers
-  int64_t weight_bytes = 0;     // bytes of all initializers
+  // Initializer bytes by role, followed through Transpose/DequantizeLinear
+  // chains to the op that reads them.
+  int64_t weight_bytes = 0;        // Conv/Gemm/MatMul kernels (input 1)
+  int64_t bias_bytes = 0;          // Conv/Gemm biases (input 2)
+  int64_t quantization_bytes = 0;  // scales and zero points
+  int64_t other_bytes = 0;         // everything else (BatchNorm, constants, shapes)
+  int64_t total_bytes = 0;         // all initializers
+  // Elements of the weights, biases and other non-int64 initializers (not
+  // quantization parameters).
+  int64_t parameter_count = 0;
   int64_t initializer_count = 0;
 };
 
