@@ -1,0 +1,76 @@
+#include "mnist_model.h"
+
+#include <cmath>
+
+namespace mnist {
+
+bool Classifier::Prepare() {
+  error_ = nullptr;
+  if (interpreter_.Prepare() != tinyonnx::Status::kOk) return false;
+  if (interpreter_.input_count() != 1) {
+    error_ = "the model must have one input (a 28x28 image)";
+    return false;
+  }
+  tinyonnx::TensorRef input = interpreter_.input(0);
+  if (input.ElementCount() != kPixels ||
+      (input.dtype != tinyonnx::DType::kFloat && input.dtype != tinyonnx::DType::kUint8)) {
+    error_ = "the model's input must be 784 float (or uint8) pixels";
+    return false;
+  }
+  for (uint32_t o = 0; o < interpreter_.output_count(); ++o) {
+    tinyonnx::TensorRef out = interpreter_.output(o);
+    if (out.ElementCount() == kClasses && out.dtype == tinyonnx::DType::kFloat) {
+      output_ = o;
+      return true;
+    }
+  }
+  error_ = "the model has no float output with 10 scores";
+  return false;
+}
+
+bool Classifier::Classify(const uint8_t pixels[kPixels], float probabilities[kClasses]) {
+  // Inputs are filled before every Invoke: their buffer may hold activations.
+  tinyonnx::TensorRef input = interpreter_.input(0);
+  if (input.dtype == tinyonnx::DType::kFloat) {
+    float* x = input.data<float>();
+    for (int i = 0; i < kPixels; ++i) x[i] = pixels[i] / 255.0f;
+  } else {
+    uint8_t* x = input.data<uint8_t>();
+    for (int i = 0; i < kPixels; ++i) x[i] = pixels[i];
+  }
+  if (interpreter_.Invoke() != tinyonnx::Status::kOk) return false;
+  AsProbabilities(interpreter_.output(output_).data<float>(), probabilities, &softmaxed_);
+  return true;
+}
+
+void AsProbabilities(const float scores[kClasses], float probabilities[kClasses],
+                     bool* softmaxed) {
+  // Single precision throughout: a Cortex-M4F has no double-precision FPU.
+  float sum = 0.0f;
+  bool in_range = true;
+  float top = scores[0];
+  for (int i = 0; i < kClasses; ++i) {
+    sum += scores[i];
+    in_range = in_range && scores[i] >= 0.0f && scores[i] <= 1.0f;
+    if (scores[i] > top) top = scores[i];
+  }
+  if (in_range && std::fabs(sum - 1.0f) < 1e-3f) {
+    for (int i = 0; i < kClasses; ++i) probabilities[i] = scores[i];
+    *softmaxed = false;
+    return;
+  }
+  float total = 0.0f;
+  for (int i = 0; i < kClasses; ++i) total += probabilities[i] = std::exp(scores[i] - top);
+  for (int i = 0; i < kClasses; ++i) probabilities[i] /= total;
+  *softmaxed = true;
+}
+
+int ArgMax(const float values[kClasses]) {
+  int best = 0;
+  for (int i = 1; i < kClasses; ++i) {
+    if (values[i] > values[best]) best = i;
+  }
+  return best;
+}
+
+}  // namespace mnist
