@@ -1,9 +1,17 @@
 #!/bin/sh
-# The whole test suite: installs dependencies, builds, runs ctest.
+# The whole test suite: installs dependencies, builds, runs ctest on the host,
+# then builds the Cortex-M firmware and runs the on-target tests under QEMU
+# (Cortex-M4F float and int8, Cortex-M7, Cortex-M3).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install_deps.sh
 sh scripts/build.sh
 (cd tests/ort && [ -d node_modules/onnxruntime-node ] ||
   npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
-cd build && ctest --output-on-failure -j"$(nproc)"
+(cd build && ctest --output-on-failure -j"$(nproc)")
+sh scripts/fetch_mnist.sh >/dev/null
+for preset in arm-m4f arm-m4f-int8 arm-m7 arm-m3; do
+  cmake --preset "$preset" >/dev/null
+  cmake --build "build-$preset" -j"$(nproc)" >/dev/null
+  ctest --test-dir "build-$preset" --output-on-failure -j"$(nproc)"
+done
