@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "number_text.h"
+
 namespace tinyonnx::tools {
 
 void AddInfoCommand(CLI::App& app);
@@ -10,8 +12,5 @@ void AddRunCommand(CLI::App& app);
 void AddEvalCommand(CLI::App& app);
 void AddDigitCommand(CLI::App& app);
 void AddQuantizeCommand(CLI::App& app);
-
-// Formats 12345678 as "12,345,678".
-std::string Thousands(int64_t value);
 
 }  // namespace tinyonnx::tools

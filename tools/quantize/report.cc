@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "number_text.h"
+
 namespace tinyonnx::quantize {
 namespace {
+
+using tools::Thousands;
 
 constexpr int kClippingWarningPercent = 1;
 
@@ -12,16 +16,6 @@ std::string Format(const char* format, double value) {
   char text[64];
   std::snprintf(text, sizeof(text), format, value);
   return text;
-}
-
-std::string Thousands(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return value < 0 ? "-" + out : out;
 }
 
 std::string ShapeText(const std::vector<int64_t>& dims) {
