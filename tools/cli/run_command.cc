@@ -122,7 +122,7 @@ int RunModel(const RunOptions& options) {
     std::fprintf(stderr, "tinyonnx run: %s\n", what.c_str());
     return 1;
   };
-  if (!session.Load(options.model, &error)) return fail(error);
+  if (!session.Load(options.model, &error)) return fail(options.model + ": " + error);
   std::vector<HostTensor> inputs(options.inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!ReadTensorFile(options.inputs[i], &inputs[i], &error)) return fail(error);
