@@ -10,6 +10,11 @@
 //               available (those linked in, or all 10,000 with --mnist)
 //   digit N     classify test digit N
 //   eval [N]    the accuracy on the first N test images (default: all)
+//   bench [N]   benchmark: N inferences (default 1) of test image 0 with
+//               Invoke(), then N passes over the plan's steps one by one,
+//               each between marker calls (tinyonnx_bench_*) that an
+//               instruction-counting QEMU plugin snapshots
+//               (bench/qemu_plugin); prints each step's op and shapes
 //
 // --mnist DIR   read the test images from the t10k IDX files in DIR on the
 //               host (semihosting) instead of those linked into flash
@@ -66,7 +71,8 @@ bool ParseOptions(int argc, char** argv, Options* options) {
       options->model = argv[++i];
     } else if (strcmp(arg, "--offset") == 0 && has_value) {
       if (!ParseNumber(argv[++i], &options->offset) || options->offset > 64) return false;
-    } else if ((strcmp(arg, "digit") == 0 || strcmp(arg, "eval") == 0) && options->command == nullptr) {
+    } else if ((strcmp(arg, "digit") == 0 || strcmp(arg, "eval") == 0 || strcmp(arg, "bench") == 0) &&
+               options->command == nullptr) {
       options->command = arg;
       if (has_value && argv[i + 1][0] != '-') {
         if (!ParseNumber(argv[++i], &options->number)) return false;
@@ -162,13 +168,82 @@ bool Evaluate(mnist::Classifier& classifier, mnist::Images& images, long limit) 
 
 }  // namespace
 
+// Benchmark markers: empty functions that are never inlined nor merged
+// (noipa), so an instruction-counting emulator plugin sees each call at the
+// function's first instruction (bench/qemu_plugin/insn_count.c).
+extern "C" {
+__attribute__((noipa, used)) void tinyonnx_bench_invoke_begin() {}
+__attribute__((noipa, used)) void tinyonnx_bench_invoke_end() {}
+__attribute__((noipa, used)) void tinyonnx_bench_steps_begin() {}
+__attribute__((noipa, used)) void tinyonnx_bench_step_begin() {}
+__attribute__((noipa, used)) void tinyonnx_bench_step_end() {}
+}
+
+namespace {
+
+void PrintShape(const tinyonnx::Value& value, const char* suffix) {
+  char text[64];
+  Print(" %s%s", value.shape.ToString(text, sizeof(text)), suffix);
+}
+
+// Not inlined: its buffers must not enlarge main's frame (the stack the other
+// commands report).
+__attribute__((noinline)) bool Benchmark(mnist::Classifier& classifier, mnist::Images& images,
+                                         long runs) {
+  if (runs < 1) runs = 1;
+  uint8_t pixels[mnist::kPixels];
+  int label;
+  if (!images.Get(images.first(), pixels, &label)) return false;
+  tinyonnx::Interpreter& interpreter = classifier.interpreter();
+  for (long r = 0; r < runs; ++r) {
+    classifier.SetInput(pixels);
+    tinyonnx_bench_invoke_begin();
+    tinyonnx::Status status = interpreter.Invoke();
+    tinyonnx_bench_invoke_end();
+    if (status != tinyonnx::Status::kOk) return false;
+  }
+  const tinyonnx::ExecutionPlan& plan = interpreter.plan();
+  for (long r = 0; r < runs; ++r) {
+    classifier.SetInput(pixels);
+    tinyonnx_bench_steps_begin();
+    for (uint32_t s = 0; s < plan.step_count; ++s) {
+      tinyonnx_bench_step_begin();
+      interpreter.InvokeStep(s);
+      tinyonnx_bench_step_end();
+    }
+  }
+  // Each step: its op (after fusion and QDQ lowering), the shapes of its
+  // inputs (c: a constant) and of its outputs.
+  const tinyonnx::Graph& graph = interpreter.graph();
+  for (uint32_t s = 0; s < plan.step_count; ++s) {
+    const tinyonnx::Node& node = graph.nodes[plan.steps[s].node];
+    Print("bench step %u %s in", static_cast<unsigned>(s), node.op->op_type);
+    for (uint16_t i = 0; i < node.input_count; ++i) {
+      if (node.inputs[i] < 0) continue;
+      const tinyonnx::Value& v = graph.values[node.inputs[i]];
+      PrintShape(v, v.kind == tinyonnx::ValueKind::kConstant ? "c" : "");
+    }
+    Print(" out");
+    for (uint16_t o = 0; o < node.output_count; ++o) PrintShape(graph.values[node.outputs[o]], "");
+    Print("\n");
+  }
+  float p[mnist::kClasses];
+  if (!classifier.Classify(pixels, p)) return false;
+  Print("bench %ld runs of test image %u (label %d): the number is %d\n", runs,
+        static_cast<unsigned>(images.first()), label, mnist::ArgMax(p));
+  return true;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   Options options;
   if (!ParseOptions(argc, argv, &options)) {
 #if TINYONNX_MODEL_IN_FLASH
-    Write("usage: mnist_flash [digit N | eval [N]] [--mnist DIR]\n");
+    Write("usage: mnist_flash [digit N | eval [N] | bench [N]] [--mnist DIR]\n");
 #else
-    Write("usage: mnist_file --model FILE [--offset K] [digit N | eval [N]] [--mnist DIR]\n");
+    Write("usage: mnist_file --model FILE [--offset K] [digit N | eval [N] | bench [N]] "
+          "[--mnist DIR]\n");
 #endif
     return 1;
   }
@@ -215,6 +290,8 @@ int main(int argc, char** argv) {
     ok = ok && Evaluate(classifier, images, -1);
   } else if (strcmp(options.command, "digit") == 0) {
     ok = ShowDigit(classifier, images, static_cast<uint32_t>(options.number));
+  } else if (strcmp(options.command, "bench") == 0) {
+    ok = Benchmark(classifier, images, options.number);
   } else {
     ok = Evaluate(classifier, images, options.number);
   }

@@ -30,6 +30,13 @@ bool Classifier::Prepare() {
 
 bool Classifier::Classify(const uint8_t pixels[kPixels], float probabilities[kClasses]) {
   // Inputs are filled before every Invoke: their buffer may hold activations.
+  SetInput(pixels);
+  if (interpreter_.Invoke() != tinyonnx::Status::kOk) return false;
+  AsProbabilities(interpreter_.output(output_).data<float>(), probabilities, &softmaxed_);
+  return true;
+}
+
+void Classifier::SetInput(const uint8_t pixels[kPixels]) {
   tinyonnx::TensorRef input = interpreter_.input(0);
   if (input.dtype == tinyonnx::DType::kFloat) {
     float* x = input.data<float>();
@@ -38,9 +45,6 @@ bool Classifier::Classify(const uint8_t pixels[kPixels], float probabilities[kCl
     uint8_t* x = input.data<uint8_t>();
     for (int i = 0; i < kPixels; ++i) x[i] = pixels[i];
   }
-  if (interpreter_.Invoke() != tinyonnx::Status::kOk) return false;
-  AsProbabilities(interpreter_.output(output_).data<float>(), probabilities, &softmaxed_);
-  return true;
 }
 
 void AsProbabilities(const float scores[kClasses], float probabilities[kClasses],

@@ -30,9 +30,13 @@ class Classifier {
   bool Prepare();
   // Runs one image (row-major, white ink on black).
   bool Classify(const uint8_t pixels[kPixels], float probabilities[kClasses]);
+  // Fills the model's input from the image (Classify's first half; the
+  // benchmark fills it before every Invoke of its own).
+  void SetInput(const uint8_t pixels[kPixels]);
 
   const char* error() const { return error_ != nullptr ? error_ : interpreter_.error(); }
   const tinyonnx::Interpreter& interpreter() const { return interpreter_; }
+  tinyonnx::Interpreter& interpreter() { return interpreter_; }
   bool softmax_applied() const { return softmaxed_; }
 
  private:
