@@ -130,6 +130,13 @@ class GraphWriter {
     graph_.Message(1, n);
     return *this;
   }
+  // Appends any GraphProto field as it is (for malformed graphs).
+  GraphWriter& Raw(uint32_t field, const ProtoWriter& message) {
+    graph_.Message(field, message);
+    return *this;
+  }
+  // The GraphProto bytes alone.
+  const std::string& GraphBytes() const { return graph_.str(); }
   // The whole ModelProto.
   std::string Model(int64_t opset = 13, int64_t ir_version = 8) const {
     ProtoWriter m;

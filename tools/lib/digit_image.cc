@@ -391,8 +391,72 @@ std::vector<Spread> Spreads(int n, double origin, double scale, double offset) {
 
 }  // namespace
 
-bool DecodeGrayImage(const uint8_t* bytes, size_t size, GrayImage* image, std::string* error) {
+namespace {
+
+// stb_image 2.27 (Debian's libstb) writes past its Huffman size table when
+// a JPEG DHT segment declares more than 256 codes (fixed upstream in 2.28).
+// Walks the JPEG's marker segments (and the entropy-coded data between
+// them) and returns false if any DHT table is malformed that way.
+bool JpegHuffmanTablesAreSane(const uint8_t* p, size_t size) {
+  if (size < 2 || p[0] != 0xFF || p[1] != 0xD8) return true;  // not a JPEG
+  size_t i = 2;
+  while (i + 1 < size) {
+    if (p[i] != 0xFF) {  // entropy-coded data: skip to the next marker
+      ++i;
+      continue;
+    }
+    const uint8_t marker = p[i + 1];
+    if (marker == 0x00 || marker == 0xFF || (marker >= 0xD0 && marker <= 0xD9) || marker == 0x01) {
+      i += marker == 0xFF ? 1 : 2;  // stuffed byte, fill, RSTn, SOI/EOI, TEM: no length
+      continue;
+    }
+    if (i + 3 >= size) break;
+    const size_t length = size_t{p[i + 2]} << 8 | p[i + 3];
+    if (length < 2) return false;
+    const size_t end = std::min(size, i + 2 + length);
+    if (marker == 0xC4) {
+      // As stb reads it: table after table while the segment has bytes left,
+      // each read whole even past the segment (bytes past the file are 0).
+      size_t k = i + 4;
+      long remaining = static_cast<long>(length) - 2;
+      while (remaining > 0 && k < size) {
+        size_t n = 0;
+        for (size_t c = 0; c < 16; ++c) n += k + 1 + c < size ? p[k + 1 + c] : 0;
+        if (n > 256) return false;
+        remaining -= static_cast<long>(17 + n);
+        k += 17 + n;
+      }
+    }
+    i = end;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool DecodeGrayImage(const uint8_t* bytes, size_t size, GrayImage* image, std::string* error,
+                     double max_pixels) {
+  if (size > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    *error = "cannot decode the image: the file is larger than 2 GiB";
+    return false;
+  }
+  if (!JpegHuffmanTablesAreSane(bytes, size)) {
+    *error = "cannot decode the image: corrupt JPEG (a Huffman table has more than 256 codes)";
+    return false;
+  }
   int w = 0, h = 0, channels = 0;
+  // A small compressed file can declare a huge image; refuse before decoding.
+  // (stb_image's info and load disagree on some corrupt TGA headers; a file
+  // whose size cannot be read first is not decoded.)
+  if (!stbi_info_from_memory(bytes, static_cast<int>(size), &w, &h, &channels)) {
+    *error = std::string("cannot decode the image: ") + stbi_failure_reason();
+    return false;
+  }
+  if (static_cast<double>(w) * h > max_pixels) {
+    *error = "cannot decode the image: it is " + std::to_string(w) + " x " + std::to_string(h) +
+             " pixels (at most " + std::to_string(static_cast<long long>(max_pixels)) + ")";
+    return false;
+  }
   stbi_uc* data = stbi_load_from_memory(bytes, static_cast<int>(size), &w, &h, &channels, 0);
   if (data == nullptr) {
     *error = std::string("cannot decode the image: ") + stbi_failure_reason();

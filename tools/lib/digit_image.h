@@ -29,7 +29,11 @@ struct GrayImage {
 // PNG, JPEG, BMP, PGM/PPM, GIF, TGA (anything stb_image reads), converted to
 // 8-bit gray; an alpha channel is composited over white.
 bool LoadGrayImage(const std::string& path, GrayImage* image, std::string* error);
-bool DecodeGrayImage(const uint8_t* bytes, size_t size, GrayImage* image, std::string* error);
+// Images above `max_pixels` are refused before decoding (a few KiB of PNG
+// or RLE TGA can declare a huge image).
+constexpr double kMaxImagePixels = 64.0 * 1024 * 1024;
+bool DecodeGrayImage(const uint8_t* bytes, size_t size, GrayImage* image, std::string* error,
+                     double max_pixels = kMaxImagePixels);
 
 constexpr int kDigitSide = 28;
 using DigitPixels = std::array<float, kDigitSide * kDigitSide>;  // [0, 1], white ink on black

@@ -25,6 +25,7 @@ ActivationQuant ChooseActivationQuant(float lo, float hi) {
 
 int8_t QuantizeValue(float x, const ActivationQuant& q) {
   double v = std::nearbyint(static_cast<double>(x) / q.scale) + q.zero_point;
+  if (std::isnan(v)) v = q.zero_point;  // a NaN activation: converting it to int8 is UB
   return static_cast<int8_t>(std::clamp(v, -128.0, 127.0));
 }
 
@@ -44,11 +45,18 @@ ChannelQuantizedWeights QuantizeWeightsPerChannel(const std::vector<float>& weig
   for (size_t c = 0; c < out.scales.size(); ++c) {
     const float* w = weights.data() + c * per_channel;
     float max_abs = 0.0f;
-    for (size_t k = 0; k < per_channel; ++k) max_abs = std::max(max_abs, std::fabs(w[k]));
-    if (!std::isfinite(max_abs)) {
+    bool finite = true;
+    for (size_t k = 0; k < per_channel; ++k) {
+      // std::max skips a NaN, so each weight is checked itself.
+      finite = finite && std::isfinite(w[k]);
+      max_abs = std::max(max_abs, std::fabs(w[k]));
+    }
+    if (!finite || !std::isfinite(max_abs)) {
       throw QuantizeError("output channel " + std::to_string(c) + " has a weight that is not finite");
     }
-    const float scale = max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
+    // (A channel of denormal weights would get scale 0 and 0/0 = NaN: such
+    // weights quantize to 0 with scale 1.)
+    const float scale = max_abs / 127.0f > 0.0f ? max_abs / 127.0f : 1.0f;
     out.scales[c] = scale;
     for (size_t k = 0; k < per_channel; ++k) {
       double q = std::nearbyint(static_cast<double>(w[k]) / scale);
@@ -77,6 +85,9 @@ std::vector<int32_t> QuantizeBias(const std::vector<float>& bias, float input_sc
   *saturated = 0;
   for (size_t c = 0; c < bias.size(); ++c) {
     double q = std::nearbyint(static_cast<double>(bias[c]) / scales[c]);
+    if (std::isnan(q)) {
+      throw QuantizeError("the bias of output channel " + std::to_string(c) + " is not a number");
+    }
     if (q < kMin || q > kMax) ++*saturated;
     out[c] = static_cast<int32_t>(std::clamp(q, kMin, kMax));
   }

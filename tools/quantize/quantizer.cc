@@ -27,23 +27,6 @@ std::string DescribeCalibration(const QuantizeOptions& options, int64_t count) {
   return what + ", ranges by " + method;
 }
 
-onnx::ModelProto ParseOriginal(const std::string& path, const std::vector<uint8_t>& bytes) {
-  onnx::ModelProto model;
-  if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    throw QuantizeError(path + ": libprotobuf cannot parse the model");
-  }
-  static const std::set<std::string> kQuantizedOps = {
-      "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
-      "DynamicQuantizeLinear"};
-  for (const onnx::NodeProto& node : model.graph().node()) {
-    if (kQuantizedOps.count(node.op_type())) {
-      throw QuantizeError(path + " is already quantized (node '" + node.name() + "' is " + node.op_type() +
-                          "); quantize its float original");
-    }
-  }
-  return model;
-}
-
 // Each quantization parameter of an activation, shared ranges resolved.
 std::vector<ActivationQuant> ChooseActivationQuants(const Graph& graph, const QuantPlan& plan,
                                                     const std::vector<CalibratedRange>& ranges) {
@@ -102,6 +85,23 @@ void ReportNodes(const Graph& graph, const QuantPlan& plan, QuantizeReport* repo
 
 }  // namespace
 
+onnx::ModelProto ParseOriginalModel(const std::string& path, const std::vector<uint8_t>& bytes) {
+  onnx::ModelProto model;
+  if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    throw QuantizeError(path + ": libprotobuf cannot parse the model");
+  }
+  static const std::set<std::string> kQuantizedOps = {
+      "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
+      "DynamicQuantizeLinear"};
+  for (const onnx::NodeProto& node : model.graph().node()) {
+    if (kQuantizedOps.count(node.op_type())) {
+      throw QuantizeError(path + " is already quantized (node '" + node.name() + "' is " + node.op_type() +
+                          "); quantize its float original");
+    }
+  }
+  return model;
+}
+
 QuantizeReport QuantizeModel(const QuantizeOptions& options) {
   QuantizeReport report;
   report.model_path = options.model_path;
@@ -113,7 +113,7 @@ QuantizeReport QuantizeModel(const QuantizeOptions& options) {
   tools::Session session;
   std::string error;
   if (!session.Load(options.model_path, &error)) throw QuantizeError(options.model_path + ": " + error);
-  const onnx::ModelProto original = ParseOriginal(options.model_path, session.model_bytes());
+  const onnx::ModelProto original = ParseOriginalModel(options.model_path, session.model_bytes());
   report.input_file_bytes = static_cast<int64_t>(session.model_bytes().size());
   if (session.declared_inputs().size() != 1) {
     throw QuantizeError(options.model_path + " has " + std::to_string(session.declared_inputs().size()) +

@@ -53,6 +53,10 @@ struct QuantizeReport {
   bool fixed_input_shapes = false;  // see QdqModel::fixed_input_shapes
 };
 
+// The float model as libprotobuf reads it; throws QuantizeError if it does
+// not parse or is already quantized. (The first step of QuantizeModel.)
+onnx::ModelProto ParseOriginalModel(const std::string& path, const std::vector<uint8_t>& bytes);
+
 // Throws QuantizeError with a readable message on any failure.
 QuantizeReport QuantizeModel(const QuantizeOptions& options);
 

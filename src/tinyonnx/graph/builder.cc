@@ -129,12 +129,15 @@ Status Builder::CheckOps() {
   int missing = 0;
   bool ok = ForEachUnsupportedOp(graph_.model, resolver_, [&](const NodeView& node) {
     ++missing;
-    if (used + node.op_type.size + node.domain.size + 8 < sizeof(list)) {
+    if (used + node.op_type.size + node.domain.size + 32 < sizeof(list)) {
       const char* separator = missing > 1 ? ", " : "";
       for (const char* s = separator; *s; ++s) list[used++] = *s;
       for (uint32_t k = 0; k < node.domain.size; ++k) list[used++] = node.domain.data[k];
       if (!node.domain.empty()) list[used++] = '.';
       for (uint32_t k = 0; k < node.op_type.size; ++k) list[used++] = node.op_type.data[k];
+      if (node.op_type.empty()) {
+        for (const char* s = "(a node without op_type)"; *s; ++s) list[used++] = *s;
+      }
     }
   });
   list[used] = '\0';
@@ -242,6 +245,10 @@ Status Builder::ResolveInputShape(const ValueInfoView& info, Value* value) {
   value->shape.rank = info.rank;
   for (int d = 0; d < info.rank; ++d) {
     const DimView& dim = info.dims[d];
+    if (dim.has_value && dim.value < 0) {
+      return errors_.Report(Status::kInvalidModel, "dimension %d of input '%.*s' is negative (%lld)", d,
+                            name_length, info.name.data, static_cast<long long>(dim.value));
+    }
     int64_t resolved = -1;
     for (size_t b = 0; b < options_.dim_count; ++b) {
       if (!dim.param.empty() && dim.param == options_.dims[b].name) resolved = options_.dims[b].value;

@@ -39,8 +39,19 @@ bool ReadPerm(const Node& node, int64_t* perm, int* rank) {
   RepeatedScalar ints = attribute.ints();
   uint64_t raw;
   *rank = 0;
-  while (ints.Next(&raw)) perm[(*rank)++] = static_cast<int64_t>(raw);
-  return !ints.error();
+  while (ints.Next(&raw)) {
+    if (*rank == kMaxRank) return false;
+    perm[(*rank)++] = static_cast<int64_t>(raw);
+  }
+  if (ints.error()) return false;
+  // Passes only move valid permutations; a bad perm is left for Transpose's
+  // own checks to report (the passes index arrays with its entries).
+  bool seen[kMaxRank] = {};
+  for (int i = 0; i < *rank; ++i) {
+    if (perm[i] < 0 || perm[i] >= *rank || seen[perm[i]]) return false;
+    seen[perm[i]] = true;
+  }
+  return true;
 }
 
 namespace {

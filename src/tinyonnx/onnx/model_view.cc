@@ -382,17 +382,27 @@ const char* GraphView::Parse(Bytes message, GraphView* view) {
   WireReader r(message);
   while (r.Next()) {
     bool is_message = IsString(r);
+    const char* problem = nullptr;
     switch (r.field()) {
-      case kGraphNode: view->node_count++; break;
-      case kGraphName: view->name = r.str(); break;
-      case kGraphInitializer: view->initializer_count++; break;
-      case kGraphSparseInitializer: view->sparse_initializer_count++; break;
-      case kGraphInput: view->input_count++; break;
-      case kGraphOutput: view->output_count++; break;
-      case kGraphValueInfo: view->value_info_count++; break;
+      case kGraphNode: view->node_count++; problem = "GraphProto.node has the wrong wire type"; break;
+      case kGraphName: view->name = r.str(); problem = "GraphProto.name has the wrong wire type"; break;
+      case kGraphInitializer:
+        view->initializer_count++;
+        problem = "GraphProto.initializer has the wrong wire type";
+        break;
+      case kGraphSparseInitializer:
+        view->sparse_initializer_count++;
+        problem = "GraphProto.sparse_initializer has the wrong wire type";
+        break;
+      case kGraphInput: view->input_count++; problem = "GraphProto.input has the wrong wire type"; break;
+      case kGraphOutput: view->output_count++; problem = "GraphProto.output has the wrong wire type"; break;
+      case kGraphValueInfo:
+        view->value_info_count++;
+        problem = "GraphProto.value_info has the wrong wire type";
+        break;
       default: is_message = true; break;
     }
-    if (!is_message) return "graph field has the wrong wire type";
+    if (!is_message) return problem;
   }
   if (r.error()) return "malformed GraphProto";
   return nullptr;

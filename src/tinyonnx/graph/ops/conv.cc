@@ -15,7 +15,11 @@ Status CheckChannels(OpContext& ctx, int64_t group) {
                     "group must be between 1 and the input's %d channels, is %lld", x.dims[1],
                     static_cast<long long>(group));
   }
-  if (x.dims[1] % group != 0 || w.dims[1] * group != x.dims[1]) {
+  if (x.dims[1] % group != 0) {
+    return ctx.Fail(Status::kInvalidModel, "group %lld does not divide the input's %d channels",
+                    static_cast<long long>(group), x.dims[1]);
+  }
+  if (w.dims[1] * group != x.dims[1]) {
     return ctx.Fail(Status::kInvalidModel,
                     "the input has %d channels and group is %lld, so the weights need %lld "
                     "input channels, they have %d",

@@ -279,7 +279,12 @@ Status PrepareBias(OpContext& ctx, const AccumulatorInputs& io, const Accumulato
   const float x_scale = ScaleAt(quant.x_scale.data, 1, 0);
   for (int32_t c = 0; c < channels; ++c) {
     const double scale = static_cast<double>(x_scale) * ScaleAt(quant.w_scale.data, quant.w_scale.count, c);
-    const double v = std::nearbyint(static_cast<double>(static_cast<const float*>(b.data)[c]) * bias_scale / scale);
+    const float value = static_cast<const float*>(b.data)[c];
+    const double v = std::nearbyint(static_cast<double>(value) * bias_scale / scale);
+    if (std::isnan(v)) {  // converting NaN to int32 is UB
+      return ctx.Fail(Status::kInvalidModel, "bias value %d (%g) is not a number once scaled by 1/%g", c,
+                      static_cast<double>(value), scale);
+    }
     bias[c] = v > 2147483647.0 ? kInt32Max : v < -2147483648.0 ? kInt32Min : static_cast<int32_t>(v);
   }
   q->bias = bias;

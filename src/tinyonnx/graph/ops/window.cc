@@ -144,6 +144,12 @@ Status ReadWindow(OpContext& ctx, const Shape& input, const WindowOptions& optio
     g.dilation[axis] = has_dilations ? static_cast<int32_t>(dilations[i]) : 1;
     g.pad_begin[axis] = has_pads ? static_cast<int32_t>(pads[i]) : 0;
     g.pad_end[axis] = has_pads ? static_cast<int32_t>(pads[spatial + i]) : 0;
+    // A pooling window lying wholly in the padding has no elements to pool
+    // (AveragePool would divide by zero); ONNX Runtime rejects it too.
+    if (options.weights == nullptr && (g.pad_begin[axis] >= g.kernel[axis] || g.pad_end[axis] >= g.kernel[axis])) {
+      return ctx.Fail(Status::kInvalidModel, "pads (%d, %d) along spatial axis %d must be smaller than the kernel (%d)",
+                      g.pad_begin[axis], g.pad_end[axis], i, g.kernel[axis]);
+    }
     TINYONNX_RETURN_IF_ERROR(ResolveAxis(ctx, i, mode, ceil_mode != 0, &g, axis));
   }
   *window = g;
