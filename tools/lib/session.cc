@@ -15,9 +15,8 @@ bool ReadDeclaredInputs(const std::vector<uint8_t>& model, std::vector<GraphInpu
                         std::string* error) {
   ModelView m;
   GraphView g;
-  const char* problem = ModelView::Parse(Bytes{model.data(), static_cast<uint32_t>(model.size())}, &m);
-  if (problem == nullptr && !m.has_graph) problem = "the model has no graph";
-  if (problem == nullptr) problem = GraphView::Parse(m.graph, &g);
+  const char* problem =
+      ParseModelAndGraph(Bytes{model.data(), static_cast<uint32_t>(model.size())}, &m, &g);
   if (problem != nullptr) {
     *error = problem;
     return false;

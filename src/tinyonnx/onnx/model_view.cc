@@ -486,4 +486,11 @@ int64_t ModelView::OpsetVersion(Str domain) const {
   return 0;
 }
 
+const char* ParseModelAndGraph(Bytes model, ModelView* model_view, GraphView* graph_view) {
+  const char* problem = ModelView::Parse(model, model_view);
+  if (problem != nullptr) return problem;
+  if (!model_view->has_graph) return "the model has no graph";
+  return GraphView::Parse(model_view->graph, graph_view);
+}
+
 }  // namespace tinyonnx

@@ -207,4 +207,8 @@ struct ModelView {
   bool GetOpset(uint32_t index, OpsetView* opset) const;
 };
 
+// Parses a ModelProto and its GraphProto; nullptr on success, else what is
+// wrong (a model without a graph is wrong).
+const char* ParseModelAndGraph(Bytes model, ModelView* model_view, GraphView* graph_view);
+
 }  // namespace tinyonnx
