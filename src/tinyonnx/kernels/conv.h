@@ -24,6 +24,7 @@ struct ConvParams {
   // 1x1 kernel, stride 1, no padding: each group is one matrix product
   // W[oc, ic] * X[ic, spatial] (the faster path for pointwise layers).
   bool pointwise = false;
+  FusedMaxPool pool;  // a MaxPool fused behind the Conv (window.h)
 };
 
 // inputs: X, W[, B]; outputs: Y.

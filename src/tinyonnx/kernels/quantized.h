@@ -50,6 +50,7 @@ struct ConvS8Params {
   int32_t out_channels = 0;
   int32_t group = 1;  // depthwise: group == in_channels, out = in * multiplier
   WindowGeometry window;
+  FusedMaxPool pool;  // a MaxPool fused behind the Conv (window.h)
   ChannelQuantization quant;
   const int8_t* weights = nullptr;  // OHWI, or [kernel..., C_out] for depthwise
 };

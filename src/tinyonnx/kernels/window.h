@@ -26,6 +26,22 @@ struct WindowGeometry {
   int32_t KernelSize() const { return kernel[0] * kernel[1] * kernel[2]; }
 };
 
+// A MaxPool fused behind a Conv (graph pass FuseConvMaxPool): the pool's
+// stride equals its kernel, it has no padding, no dilation and floor
+// rounding. The Conv's output map is never written: pooled output (d, h, w)
+// is the maximum over the Conv outputs (d * kernel[0] + i, h * kernel[1] + j,
+// w * kernel[2] + k) for i, j, k below the kernel, and equals what the
+// unfused Conv followed by MaxPool writes, bit for bit. Conv outputs that no
+// pool window covers are not computed. WindowGeometry::output stays the
+// Conv's (un-pooled) output size; `output` here is the pooled size.
+struct FusedMaxPool {
+  int32_t kernel[kWindowAxes] = {1, 1, 1};  // 1 along every axis: no pool
+  int32_t output[kWindowAxes] = {1, 1, 1};
+
+  bool Active() const { return kernel[0] * kernel[1] * kernel[2] > 1; }
+  int32_t OutputSize() const { return output[0] * output[1] * output[2]; }
+};
+
 // The kernel taps of one window along one axis that fall inside the input:
 // taps k in [first, last) read input position start + k * dilation.
 struct AxisWindow {
