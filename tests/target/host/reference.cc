@@ -1,6 +1,7 @@
 // target_reference: the host's answers for the on-target tests.
 //
 //   target_reference --model M.onnx --mnist DIR --first F --count N --out expected.cc
+//                    [--accuracy-out accuracy.txt]
 //
 // Runs MNIST t10k images F..F+N-1 through the host build of tinyonnx (all
 // ops) with the firmware's classifier wrapper (firmware/mnist_model.cc) and
@@ -32,6 +33,14 @@ bool ReadFile(const std::string& path, std::vector<uint8_t>* bytes) {
   return true;
 }
 
+bool WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) return false;
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  return std::fclose(f) == 0 && written && std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
 uint32_t BigEndian(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
 }
@@ -39,13 +48,14 @@ uint32_t BigEndian(const uint8_t* p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string model_path, mnist_dir, out_path;
+  std::string model_path, mnist_dir, out_path, accuracy_path;
   long first = 0, count = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string key = argv[i];
     if (key == "--model") model_path = argv[i + 1];
     else if (key == "--mnist") mnist_dir = argv[i + 1];
     else if (key == "--out") out_path = argv[i + 1];
+    else if (key == "--accuracy-out") accuracy_path = argv[i + 1];
     else if (key == "--first") first = std::atol(argv[i + 1]);
     else if (key == "--count") count = std::atol(argv[i + 1]);
     else return Fail("unknown option " + key);
@@ -103,12 +113,23 @@ int main(int argc, char** argv) {
       "extern \"C\" const uint8_t tinyonnx_expected_classes[] = {" + classes_text + "};\n"
       "extern \"C\" const float tinyonnx_expected_probabilities[] = {" + probabilities_text +
       "\n};\n";
-  std::string tmp = out_path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (f == nullptr || std::fwrite(out.data(), 1, out.size(), f) != out.size() || std::fclose(f) != 0) {
-    return Fail("cannot write " + out_path);
-  }
-  if (std::rename(tmp.c_str(), out_path.c_str()) != 0) return Fail("cannot write " + out_path);
+  if (!WriteFileAtomically(out_path, out)) return Fail("cannot write " + out_path);
   std::printf("target_reference: %ld images of %s -> %s\n", count, name.c_str(), out_path.c_str());
+
+  if (!accuracy_path.empty()) {
+    uint32_t correct = 0;
+    for (uint32_t k = 0; k < total; ++k) {
+      float p[mnist::kClasses];
+      if (!classifier.Classify(images.data() + 16 + size_t{k} * mnist::kPixels, p)) {
+        return Fail(classifier.error());
+      }
+      correct += mnist::ArgMax(p) == labels[8 + k];
+    }
+    const std::string regex =
+        "\\(" + std::to_string(correct) + " of " + std::to_string(total) + " MNIST test images";
+    if (!WriteFileAtomically(accuracy_path, regex)) return Fail("cannot write " + accuracy_path);
+    std::printf("target_reference: %u of %u test images right -> %s\n", correct, total,
+                accuracy_path.c_str());
+  }
   return 0;
 }
