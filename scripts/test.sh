@@ -1,7 +1,9 @@
 #!/bin/sh
 # The whole test suite: installs dependencies, builds, runs ctest on the host,
 # then builds the Cortex-M firmware and runs the on-target tests under QEMU
-# (Cortex-M4F float and int8, Cortex-M7, Cortex-M3).
+# (Cortex-M4F float and int8, Cortex-M7, Cortex-M3), then the robustness
+# checks: the host suite again under ASan + UBSan and each libFuzzer target
+# for 60 s (scripts/test_robustness.sh).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install_deps.sh
@@ -15,3 +17,4 @@ for preset in arm-m4f arm-m4f-int8 arm-m7 arm-m3; do
   cmake --build "build-$preset" -j"$(nproc)" >/dev/null
   ctest --test-dir "build-$preset" --output-on-failure -j"$(nproc)"
 done
+sh scripts/test_robustness.sh 60
