@@ -267,6 +267,24 @@ TEST(Preprocess, DecodesPgmAndRejectsGarbage) {
   EXPECT_NE(error.find("cannot open"), std::string::npos) << error;
 }
 
+// Found by fuzz_digit_image: stb_image 2.27 parses PGM header numbers into
+// an int without an overflow check; such a header is refused before stb.
+TEST(Preprocess, RejectsPgmHeaderNumbersBeyondInt) {
+  GrayImage img;
+  std::string error;
+  for (const std::string header : {"P5\n16 11\n8255888888\n", "P6 # comment\n99999999999 2 255\n",
+                                   "P5\n3\n#x\n4294967299 255\n"}) {
+    const std::string pgm = header + std::string(64, '\x10');
+    EXPECT_FALSE(DecodeGrayImage(reinterpret_cast<const uint8_t*>(pgm.data()), pgm.size(), &img, &error))
+        << header;
+    EXPECT_EQ(error, "cannot decode the image: corrupt PGM/PPM header (a size is larger than 2147483647)");
+  }
+  const std::string fits = "P5\n2 1\n0000000000255\n\x01\x02";  // leading zeros: 255
+  ASSERT_TRUE(DecodeGrayImage(reinterpret_cast<const uint8_t*>(fits.data()), fits.size(), &img, &error))
+      << error;
+  EXPECT_EQ(img.width, 2);
+}
+
 TEST(Preprocess, AsciiArtHas28Lines) {
   DigitPixels px{};
   px[14 * 28 + 14] = 1.0f;

@@ -432,6 +432,32 @@ bool JpegHuffmanTablesAreSane(const uint8_t* p, size_t size) {
   return true;
 }
 
+// stb_image 2.27 reads the width, height and maximum value of a binary
+// PGM/PPM header (P5, P6) into an int without an overflow check (signed
+// overflow, undefined behaviour). Scans the header as stb does (whitespace,
+// '#' comments to the end of the line) and returns false if one of the
+// three numbers does not fit an int.
+bool PnmHeaderNumbersFit(const uint8_t* p, size_t size) {
+  if (size < 2 || p[0] != 'P' || (p[1] != '5' && p[1] != '6')) return true;  // not a PNM
+  const auto is_space = [](uint8_t c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+  };
+  size_t i = 2;
+  for (int number = 0; number < 3; ++number) {
+    for (;;) {
+      while (i < size && is_space(p[i])) ++i;
+      if (i >= size || p[i] != '#') break;
+      while (i < size && p[i] != '\n' && p[i] != '\r') ++i;
+    }
+    int64_t value = 0;
+    for (; i < size && p[i] >= '0' && p[i] <= '9'; ++i) {
+      value = value * 10 + (p[i] - '0');
+      if (value > std::numeric_limits<int>::max()) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool DecodeGrayImage(const uint8_t* bytes, size_t size, GrayImage* image, std::string* error,
@@ -442,6 +468,10 @@ bool DecodeGrayImage(const uint8_t* bytes, size_t size, GrayImage* image, std::s
   }
   if (!JpegHuffmanTablesAreSane(bytes, size)) {
     *error = "cannot decode the image: corrupt JPEG (a Huffman table has more than 256 codes)";
+    return false;
+  }
+  if (!PnmHeaderNumbersFit(bytes, size)) {
+    *error = "cannot decode the image: corrupt PGM/PPM header (a size is larger than 2147483647)";
     return false;
   }
   int w = 0, h = 0, channels = 0;
