@@ -12,5 +12,6 @@ void AddRunCommand(CLI::App& app);
 void AddEvalCommand(CLI::App& app);
 void AddDigitCommand(CLI::App& app);
 void AddQuantizeCommand(CLI::App& app);
+void AddExportHeaderCommand(CLI::App& app);
 
 }  // namespace tinyonnx::tools

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   tinyonnx::tools::AddEvalCommand(app);
   tinyonnx::tools::AddDigitCommand(app);
   tinyonnx::tools::AddQuantizeCommand(app);
+  tinyonnx::tools::AddExportHeaderCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

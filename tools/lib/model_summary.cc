@@ -55,41 +55,6 @@ std::vector<NodeSummary> ReadNodes(const GraphView& g) {
   return nodes;
 }
 
-enum class Role { kWeight, kBias, kQuantization, kOther };
-
-// What the op reading input `index` uses it for.
-Role RoleAtInput(const std::string& op, size_t index) {
-  static const char* const kWeighted[] = {"Conv", "ConvTranspose", "Gemm", "MatMul", "ConvInteger",
-                                          "MatMulInteger"};
-  for (const char* w : kWeighted) {
-    if (op == w) return index == 1 ? Role::kWeight : index == 2 ? Role::kBias : Role::kOther;
-  }
-  if (op == "QLinearConv") return index == 3 ? Role::kWeight : index == 8 ? Role::kBias : Role::kQuantization;
-  if (op == "QLinearMatMul") return index == 3 ? Role::kWeight : Role::kQuantization;
-  if (op == "QuantizeLinear") return index == 0 ? Role::kOther : Role::kQuantization;
-  return Role::kOther;
-}
-
-// Follows a tensor through the layout and dequantization nodes between an
-// initializer and the op that really reads it.
-Role RoleOf(const std::vector<NodeSummary>& nodes, const std::string& tensor, int depth) {
-  if (depth > 8) return Role::kOther;
-  for (const NodeSummary& node : nodes) {
-    for (size_t i = 0; i < node.inputs.size(); ++i) {
-      if (node.inputs[i] != tensor) continue;
-      bool pass_through = node.op_type == "Transpose" || node.op_type == "Reshape" ||
-                          node.op_type == "Cast" || node.op_type == "Identity";
-      if (node.op_type == "DequantizeLinear") {
-        if (i != 0) return Role::kQuantization;
-        pass_through = true;
-      }
-      if (pass_through && i == 0 && !node.outputs.empty()) return RoleOf(nodes, node.outputs[0], depth + 1);
-      return RoleAtInput(node.op_type, i);
-    }
-  }
-  return Role::kOther;
-}
-
 }  // namespace
 
 bool SummarizeModel(const std::vector<uint8_t>& model, ModelSummary* summary, std::string* error) {
@@ -112,30 +77,13 @@ bool SummarizeModel(const std::vector<uint8_t>& model, ModelSummary* summary, st
     }
   }
   std::vector<std::string> initializer_names;
-  std::vector<TensorView> initializers;
   ForEachField(g.message, kGraphInitializer, [&](WireReader& r) {
     TensorView t;
-    if (TensorView::Parse(r.bytes(), &t) != nullptr) return true;
-    initializer_names.push_back(ToString(t.name));
-    initializers.push_back(t);
+    if (TensorView::Parse(r.bytes(), &t) == nullptr) initializer_names.push_back(ToString(t.name));
     return true;
   });
   std::vector<NodeSummary> nodes = ReadNodes(g);
-  for (const TensorView& t : initializers) {
-    int64_t elements = static_cast<int64_t>(t.element_count);
-    int64_t bytes = elements * static_cast<int64_t>(DTypeSize(t.dtype));
-    summary->initializer_count++;
-    summary->total_bytes += bytes;
-    switch (RoleOf(nodes, ToString(t.name), 0)) {
-      case Role::kWeight: summary->weight_bytes += bytes; break;
-      case Role::kBias: summary->bias_bytes += bytes; break;
-      case Role::kQuantization: summary->quantization_bytes += bytes; break;
-      case Role::kOther: summary->other_bytes += bytes; break;
-    }
-    if (t.dtype != DType::kInt64 && RoleOf(nodes, ToString(t.name), 0) != Role::kQuantization) {
-      summary->parameter_count += elements;
-    }
-  }
+  summary->initializers = CountInitializers(g);
   ForEachField(g.message, kGraphInput, [&](WireReader& r) {
     ValueInfoView v;
     if (ValueInfoView::Parse(r.bytes(), &v) != nullptr) return true;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "session.h"
+#include "tinyonnx/report/model_report.h"
 
 namespace tinyonnx::tools {
 
@@ -33,17 +34,7 @@ struct ModelSummary {
   std::vector<ValueSummary> outputs;
   std::vector<NodeSummary> nodes;
   std::vector<std::string> unsupported_ops;
-  // Initializer bytes by role, followed through Transpose/DequantizeLinear
-  // chains to the op that reads them.
-  int64_t weight_bytes = 0;        // Conv/Gemm/MatMul kernels (input 1)
-  int64_t bias_bytes = 0;          // Conv/Gemm biases (input 2)
-  int64_t quantization_bytes = 0;  // scales and zero points
-  int64_t other_bytes = 0;         // everything else (BatchNorm, constants, shapes)
-  int64_t total_bytes = 0;         // all initializers
-  // Elements of the weights, biases and other non-int64 initializers (not
-  // quantization parameters).
-  int64_t parameter_count = 0;
-  int64_t initializer_count = 0;
+  InitializerStats initializers;  // bytes by role, parameter count
 };
 
 bool SummarizeModel(const std::vector<uint8_t>& model, ModelSummary* summary, std::string* error);
