@@ -18,8 +18,9 @@ an output section is summed by part:
                    the MNIST test images linked into flash)
          libc      libgcc, newlib-nano libc and libm
          other     alignment fill and what matches none of the above
-  RAM    arena     the static arena buffer (.arena), and the part the plan
-                   uses: activations + persistent (from the firmware's output)
+  RAM    arena     the static arena buffer (.arena), and the part the model
+                   uses (from the firmware's output): the larger of activations
+                   + persistent and the peak while Prepare() builds the graph
          stack     .stack (with its MPU guard) and the high-water mark the
                    firmware measures by painting
          static    .data + .bss (everything else)
@@ -148,19 +149,19 @@ def footprint(elf, log=None):
     flash_total = sum(sizes.get(s, 0) for s in FLASH_SECTIONS)
     if log is None:
         log = run_log(elf)
-    arena_used = re.search(r"arena (\d+) of (\d+) bytes used: activations (\d+), persistent (\d+)",
-                           log)
+    arena_used = re.search(r"arena (\d+) of (\d+) bytes used: activations (\d+), persistent (\d+)"
+                           r"(?:[^\n]*?, (\d+) while preparing)?", log)
     stack_used = re.search(r"stack: (\d+) of (\d+) bytes used", log)
     return {
         "elf": elf, "flash": flash, "flash_total": flash_total, "sizes": sizes,
-        "arena": [int(x) for x in arena_used.groups()] if arena_used else None,
+        "arena": [int(x) if x else None for x in arena_used.groups()] if arena_used else None,
         "stack": [int(x) for x in stack_used.groups()] if stack_used else None,
     }
 
 
 def table(results, names=None):
     rows = []
-    head = "| firmware | flash total | runtime | kernels | model | port | app (+test images) | libc/libgcc/libm | fill | RAM total | arena (used: act. + pers.) | stack (used) | static .data+.bss |"
+    head = "| firmware | flash total | runtime | kernels | model | port | app (+test images) | libc/libgcc/libm | fill | RAM total | arena (used: act. + pers.; Prepare peak) | stack (used) | static .data+.bss |"
     rows.append(head)
     rows.append("|" + "---|" * 1 + "---:|" * (head.count("|") - 2))
     for i, r in enumerate(results):
@@ -169,8 +170,8 @@ def table(results, names=None):
         ram_total = sum(s.get(x, 0) for x in RAM_SECTIONS)
         arena = f"{s.get('.arena', 0):,}"
         if r["arena"]:
-            _, _, act, pers = r["arena"]
-            arena += f" ({act + pers:,}: {act:,} + {pers:,})"
+            used, _, act, pers, peak = r["arena"]
+            arena += f" ({used:,}: {act:,} + {pers:,}" + (f"; {peak:,}" if peak else "") + ")"
         stack = f"{s.get('.stack', 0):,}"
         if r["stack"]:
             stack += f" ({r['stack'][0]:,})"

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Writes the two classic MNIST demo CNNs of the microcontroller issue as
-ONNX files with random (seeded, He-initialized) weights, for counting
-instructions and bytes only: their accuracy is that of random weights.
+"""Writes the two classic MNIST demo CNNs of the microcontroller issue, and
+a third with a depthwise layer, as ONNX files with random (seeded,
+He-initialized) weights, for counting instructions and bytes only: their
+accuracy is that of random weights.
 
     /usr/bin/python3 bench/make_demo_cnns.py OUTDIR
 
@@ -10,6 +11,9 @@ instructions and bytes only: their accuracy is that of random weights.
   demo-cnn-1m.onnx   conv3x3 1->16 pad 1, Relu, maxpool 2, conv3x3 16->32
                      pad 1, Relu, maxpool 2, FC 1568->64, Relu, FC 64->10,
                      Softmax (the "99.3 %" class): 1,117,056 MACs
+  demo-dw.onnx       conv3x3 1->32 pad 1, Relu, maxpool 2, depthwise conv3x3
+                     32 pad 1 at 14x14, Relu, maxpool 2, FC 1568->10,
+                     Softmax: a depthwise layer to count (not in the issue)
 
 Input "image" float [1, 1, 28, 28] in [0, 1], output "probabilities"
 [1, 10], as the firmware expects. Needs python3-onnx and numpy (Debian).
@@ -35,6 +39,13 @@ def build(name, layers, rng):
             inits += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(b, f"b{i}")]
             nodes.append(helper.make_node("Conv", [x, f"w{i}", f"b{i}"], [y], kernel_shape=[3, 3],
                                           pads=[pad] * 4))
+        elif kind == "dwconv":  # depthwise 3x3, channel multiplier 1
+            _, c, pad = layer
+            w = rng.normal(0, np.sqrt(2.0 / 9), (c, 1, 3, 3)).astype(np.float32)
+            b = rng.normal(0, 0.05, c).astype(np.float32)
+            inits += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(b, f"b{i}")]
+            nodes.append(helper.make_node("Conv", [x, f"w{i}", f"b{i}"], [y], kernel_shape=[3, 3],
+                                          pads=[pad] * 4, group=c))
         elif kind == "relu":
             nodes.append(helper.make_node("Relu", [x], [y]))
         elif kind == "pool":
@@ -69,7 +80,10 @@ def main():
              ("flatten",), ("fc", 200, 10), ("softmax",)]
     large = [("conv", 1, 16, 1), ("relu",), ("pool",), ("conv", 16, 32, 1), ("relu",), ("pool",),
              ("flatten",), ("fc", 1568, 64), ("relu",), ("fc", 64, 10), ("softmax",)]
-    for name, layers in (("demo-cnn-61k", small), ("demo-cnn-1m", large)):
+    depthwise = [("conv", 1, 32, 1), ("relu",), ("pool",), ("dwconv", 32, 1), ("relu",), ("pool",),
+                 ("flatten",), ("fc", 1568, 10), ("softmax",)]
+    for name, layers in (("demo-cnn-61k", small), ("demo-cnn-1m", large),
+                         ("demo-dw", depthwise)):
         path = os.path.join(out, name + ".onnx")
         onnx.save(build(name, layers, rng), path)
         print(path)

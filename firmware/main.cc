@@ -15,6 +15,7 @@
 //               each between marker calls (tinyonnx_bench_*) that an
 //               instruction-counting QEMU plugin snapshots
 //               (bench/qemu_plugin); prints each step's op and shapes
+//               (it keeps the graph IR for that: the arena must be larger)
 //
 // --mnist DIR   read the test images from the t10k IDX files in DIR on the
 //               host (semihosting) instead of those linked into flash
@@ -265,15 +266,19 @@ int main(int argc, char** argv) {
 #endif
 
   mnist::Classifier classifier(model, model_size, g_arena, sizeof(g_arena), mnist::Ops());
-  if (!classifier.Prepare()) {
+  tinyonnx::BuildOptions build;
+  build.keep_graph = options.command != nullptr && strcmp(options.command, "bench") == 0;
+  if (!classifier.Prepare(build)) {
     Print("the model failed to load: %s\n", classifier.error());
     return 2;
   }
   const tinyonnx::MemoryReport& memory = classifier.interpreter().memory();
-  Print("arena %u of %u bytes used: activations %u, persistent %u (graph, parameters, plan)\n\n",
+  Print("arena %u of %u bytes used: activations %u, persistent %u (parameters, plan%s), "
+        "%u while preparing\n\n",
         static_cast<unsigned>(memory.required_bytes), static_cast<unsigned>(sizeof(g_arena)),
         static_cast<unsigned>(memory.activation_bytes),
-        static_cast<unsigned>(memory.persistent_bytes));
+        static_cast<unsigned>(memory.persistent_bytes), build.keep_graph ? ", graph" : "",
+        static_cast<unsigned>(memory.prepare_peak_bytes));
 
   mnist::Images images;
   if (options.mnist != nullptr) {

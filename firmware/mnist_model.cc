@@ -4,9 +4,9 @@
 
 namespace mnist {
 
-bool Classifier::Prepare() {
+bool Classifier::Prepare(const tinyonnx::BuildOptions& options) {
   error_ = nullptr;
-  if (interpreter_.Prepare() != tinyonnx::Status::kOk) return false;
+  if (interpreter_.Prepare(options) != tinyonnx::Status::kOk) return false;
   if (interpreter_.input_count() != 1) {
     error_ = "the model must have one input (a 28x28 image)";
     return false;

@@ -27,7 +27,7 @@ class Classifier {
       : interpreter_(model, model_size, arena, arena_size, resolver) {}
 
   // Builds and plans the model; on failure error() says why.
-  bool Prepare();
+  bool Prepare(const tinyonnx::BuildOptions& options = tinyonnx::BuildOptions());
   // Runs one image (row-major, white ink on black).
   bool Classify(const uint8_t pixels[kPixels], float probabilities[kClasses]);
   // Fills the model's input from the image (Classify's first half; the

@@ -34,6 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (count > (1 << 18)) return 0;
     }
     input.data.assign(static_cast<size_t>(count) * 4, 0);
+    session.KeepGraph();  // the quantizer reads the prepared graph
     if (!session.Prepare({input}, {}, &error, size_t{1} << 20)) return 0;
     const Graph& graph = session.interpreter().graph();
     const QuantPlan plan = PlanQuantization(graph);

@@ -10,6 +10,14 @@
 
 namespace tinyonnx::testing {
 
+// The bytes of `values` as raw tensor data (RawInitializer).
+template <typename T>
+std::string RawBytes(const std::vector<T>& values) {
+  std::string raw(values.size() * sizeof(T), '\0');
+  if (!values.empty()) std::memcpy(&raw[0], values.data(), raw.size());
+  return raw;
+}
+
 class ProtoWriter {
  public:
   ProtoWriter& Varint(uint32_t field, uint64_t value) {
@@ -62,7 +70,7 @@ struct Attr {
     a.proto.Bytes(1, name).Varint(20, 3).Bytes(4, v);
     return a;
   }
-  static Attr Ints(const std::string& name, std::initializer_list<int64_t> v) {
+  static Attr Ints(const std::string& name, const std::vector<int64_t>& v) {
     Attr a;
     a.proto.Bytes(1, name).Varint(20, 7);
     for (int64_t x : v) a.proto.Varint(8, static_cast<uint64_t>(x));

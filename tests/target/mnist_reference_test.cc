@@ -86,10 +86,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   const tinyonnx::MemoryReport& memory = classifier.interpreter().memory();
-  Print("arena %u of %u bytes used (activations %u, persistent %u)\n",
+  Print("arena %u of %u bytes used (activations %u, persistent %u; %u while preparing)\n",
         static_cast<unsigned>(memory.required_bytes), static_cast<unsigned>(sizeof(g_arena)),
         static_cast<unsigned>(memory.activation_bytes),
-        static_cast<unsigned>(memory.persistent_bytes));
+        static_cast<unsigned>(memory.persistent_bytes),
+        static_cast<unsigned>(memory.prepare_peak_bytes));
 
   mnist::Images images;
   if (mnist_dir != nullptr) {

@@ -107,7 +107,9 @@ class Harness {
   explicit Harness(const ModelSpec& spec) : spec_(spec), bytes_(Serialize(spec)) {
     interpreter_ = std::make_unique<Interpreter>(bytes_.data(), bytes_.size(), arena_.data(),
                                                  arena_.size(), kResolver);
-    status_ = interpreter_->Prepare();
+    BuildOptions options;
+    options.keep_graph = true;  // the tests inspect the prepared graph
+    status_ = interpreter_->Prepare(options);
   }
 
   Status status() const { return status_; }

@@ -20,7 +20,9 @@ class GraphTest : public ::testing::Test {
   Status Load(const std::string& model, size_t arena_size = sizeof(arena_)) {
     model_ = model;
     interpreter_.reset(new Interpreter(model_.data(), model_.size(), arena_, arena_size));
-    return interpreter_->Prepare();
+    BuildOptions options;
+    options.keep_graph = true;  // the tests inspect the prepared graph
+    return interpreter_->Prepare(options);
   }
   std::string error() const { return interpreter_->error(); }
   uint32_t LiveNodes(const char* op) const {
@@ -134,6 +136,27 @@ TEST_F(GraphTest, KerasTransposePairsCancelAroundElementwiseOps) {
   TensorRef out = interpreter_->output(0);
   EXPECT_EQ(out.shape, Shape::Of({1, 2, 3, 4}));
   for (int i = 0; i < 24; ++i) EXPECT_EQ(out.data<float>()[i], std::fmax(0.0f, static_cast<float>(i % 5) - 2.0f));
+}
+
+TEST_F(GraphTest, KerasTransposePairCancelsAroundAddOfAChannelConstant) {
+  // NCHW -> NHWC, + a per-channel bias, -> NCHW: the bias is relaid for NCHW
+  // (a value the pass adds) and both Transposes go.
+  GraphWriter g;
+  g.Input("x", testing::kFloat, {1, 2, 3, 4})
+      .Initializer("bias", {2}, {10.0f, -20.0f})
+      .Node("Transpose", {"x"}, {"t1"}, {Attr::Ints("perm", {0, 2, 3, 1})})
+      .Node("Add", {"t1", "bias"}, {"a"})
+      .Node("Transpose", {"a"}, {"y"}, {Attr::Ints("perm", {0, 3, 1, 2})})
+      .Output("y");
+  ASSERT_EQ(Load(g.Model()), Status::kOk) << error();
+  EXPECT_EQ(LiveNodes("Transpose"), 0u);
+  EXPECT_EQ(interpreter_->prepare_stats().removed_transposes, 2u);
+  TensorRef in = interpreter_->input(0);
+  for (int i = 0; i < 24; ++i) in.data<float>()[i] = static_cast<float>(i);
+  ASSERT_EQ(interpreter_->Invoke(), Status::kOk);
+  TensorRef out = interpreter_->output(0);
+  EXPECT_EQ(out.shape, Shape::Of({1, 2, 3, 4}));
+  for (int i = 0; i < 24; ++i) EXPECT_EQ(out.data<float>()[i], static_cast<float>(i) + (i < 12 ? 10.0f : -20.0f));
 }
 
 TEST_F(GraphTest, ShapeChainFoldsIntoConstantReshape) {

@@ -119,7 +119,9 @@ class Int8OpsTest : public ::testing::Test {
   Status Load(const std::string& model, const OpResolver& resolver = AllOps()) {
     model_ = model;
     interpreter_.reset(new Interpreter(model_.data(), model_.size(), arena_.get(), kArenaBytes, resolver));
-    return interpreter_->Prepare();
+    BuildOptions options;
+    options.keep_graph = true;  // the tests inspect the prepared graph
+    return interpreter_->Prepare(options);
   }
   std::vector<float> RunFloat(const std::vector<float>& x) {
     TensorRef in = interpreter_->input(0);

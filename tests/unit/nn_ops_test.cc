@@ -83,7 +83,9 @@ class NnOpsTest : public ::testing::Test {
     model_ = model;
     interpreter_.reset(new Interpreter(model_.data(), model_.size(), arena_.get(), kArenaBytes,
                                        kResolver));
-    return interpreter_->Prepare();
+    BuildOptions options;
+    options.keep_graph = true;  // the tests inspect the prepared graph
+    return interpreter_->Prepare(options);
   }
   std::string error() const { return interpreter_->error(); }
 

@@ -103,8 +103,10 @@ bool Session::Prepare(const std::vector<HostTensor>& inputs, const std::vector<s
   for (size_t b = 0; b < bindings.size(); ++b) bindings[b].name = binding_names_[b].c_str();
   options.dims = bindings.data();
   options.dim_count = bindings.size();
+  options.keep_graph = keep_graph_;
   arena_.reset(new uint8_t[arena_bytes]);
-  interpreter_ = std::make_unique<Interpreter>(model_.data(), model_.size(), arena_.get(), arena_bytes);
+  interpreter_ =
+      std::make_unique<Interpreter>(model_.data(), model_.size(), arena_.get(), arena_bytes, *resolver_);
   prepare_status_ = interpreter_->Prepare(options);
   if (prepare_status_ != Status::kOk) {
     *error = interpreter_->error();

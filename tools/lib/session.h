@@ -28,6 +28,12 @@ class Session {
   // The graph inputs as declared (initializers excluded). Valid after Load.
   const std::vector<GraphInputInfo>& declared_inputs() const { return declared_inputs_; }
 
+  // The next Prepare keeps the graph IR (Interpreter::graph(), value()) for
+  // tools that read it after Prepare, such as the quantizer's calibration.
+  void KeepGraph() { keep_graph_ = true; }
+  // The ops the next Prepare may use (AllOps() by default); must outlive
+  // the session.
+  void UseResolver(const OpResolver& resolver) { resolver_ = &resolver; }
   // Prepares with symbolic dimensions taken from `inputs` (matched by name,
   // else by position) plus explicit "name=value" bindings.
   bool Prepare(const std::vector<HostTensor>& inputs, const std::vector<std::string>& dims,
@@ -52,6 +58,8 @@ class Session {
   std::unique_ptr<Interpreter> interpreter_;
   std::vector<std::string> binding_names_;
   Status prepare_status_ = Status::kOk;
+  bool keep_graph_ = false;
+  const OpResolver* resolver_ = &AllOps();
 };
 
 }  // namespace tinyonnx::tools

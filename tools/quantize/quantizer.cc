@@ -5,6 +5,8 @@
 #include <set>
 
 #include "quant_plan.h"
+#include "resolver_without_pass.h"
+#include "tinyonnx/graph/passes.h"
 
 namespace tinyonnx::quantize {
 namespace {
@@ -122,6 +124,10 @@ QuantizeReport QuantizeModel(const QuantizeOptions& options) {
   const std::vector<tools::HostTensor> inputs =
       LoadCalibrationInputs(options.calibration, options.count, session.declared_inputs()[0]);
   report.calibration_inputs = static_cast<int64_t>(inputs.size());
+  session.KeepGraph();
+  // Every Conv output is calibrated and every MaxPool written back.
+  const tools::ResolverWithoutPass unfused(AllOps(), &kFuseMaxPoolPass);
+  session.UseResolver(unfused.resolver());
   if (!session.Prepare({inputs[0]}, {}, &error)) throw QuantizeError(options.model_path + ": " + error);
   const Graph& graph = session.interpreter().graph();
 

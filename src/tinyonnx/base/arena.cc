@@ -19,6 +19,7 @@ void* Arena::AllocatePersistent(size_t size, size_t alignment) {
   size_t start = (tail_ - size) & ~(alignment - 1);
   if (start < head_ || start > tail_) return nullptr;
   tail_ = start;
+  NotePeak();
   return base_ + start;
 }
 
@@ -27,7 +28,13 @@ void* Arena::AllocateTemp(size_t size, size_t alignment) {
   if (start < head_ || start > tail_ || tail_ - start < size) return nullptr;
   head_ = start + size;
   if (head_ > temp_high_water_) temp_high_water_ = head_;
+  NotePeak();
   return base_ + start;
+}
+
+void Arena::NotePeak() {
+  size_t used = head_ + (size_ - tail_);
+  if (used > peak_used_) peak_used_ = used;
 }
 
 }  // namespace tinyonnx

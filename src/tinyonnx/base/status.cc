@@ -16,6 +16,7 @@ const char* StatusName(Status status) {
   return "unknown status";
 }
 
+#if TINYONNX_ERROR_MESSAGES
 Status ErrorReporter::ReportV(Status status, const char* format, va_list args) {
   FormatV(message_, kCapacity, format, args);
   return status;
@@ -42,5 +43,7 @@ void ErrorReporter::Prefix(const char* format, ...) {
   for (size_t i = length + 1; i-- > 0;) message_[n + i] = i == length ? '\0' : message_[i];
   for (size_t i = 0; i < n; ++i) message_[i] = prefix[i];
 }
+
+#endif  // TINYONNX_ERROR_MESSAGES
 
 }  // namespace tinyonnx

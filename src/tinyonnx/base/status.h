@@ -9,6 +9,15 @@
 #include <cstdarg>
 #include <cstddef>
 
+// TINYONNX_ERROR_MESSAGES=0 (CMake option of the same name, for the
+// smallest firmware) keeps every Status but leaves the message text out of
+// the image: Report, Prefix and OpContext::Fail become inline functions that
+// drop their format strings, and message() is only the status name
+// ("invalid model"). The default, 1, keeps the full messages.
+#ifndef TINYONNX_ERROR_MESSAGES
+#define TINYONNX_ERROR_MESSAGES 1
+#endif
+
 namespace tinyonnx {
 
 enum class [[nodiscard]] Status : unsigned char {
@@ -25,6 +34,7 @@ const char* StatusName(Status status);
 // Holds the message of the most recent failure.
 class ErrorReporter {
  public:
+#if TINYONNX_ERROR_MESSAGES
   static constexpr size_t kCapacity = 256;
 
   ErrorReporter() { message_[0] = '\0'; }
@@ -43,6 +53,21 @@ class ErrorReporter {
 
  private:
   char message_[kCapacity];
+#else
+  template <typename... Args>
+  Status Report(Status status, const char*, Args...) {
+    last_ = status;
+    return status;
+  }
+  template <typename... Args>
+  void Prefix(const char*, Args...) {}
+
+  const char* message() const { return last_ == Status::kOk ? "" : StatusName(last_); }
+  void Clear() { last_ = Status::kOk; }
+
+ private:
+  Status last_ = Status::kOk;
+#endif
 };
 
 }  // namespace tinyonnx

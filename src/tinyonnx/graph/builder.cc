@@ -7,41 +7,46 @@ namespace {
 
 using namespace onnx_field;
 
-// Open-addressing map from value name to value index, in temp memory.
+// Open-addressing map from value name to value index, in temp memory; 16-bit
+// slots keep it small (graphs have fewer than kMaxValues values).
 class NameTable {
  public:
+  static constexpr uint32_t kMaxValues = 0xFFFF;
+
   Status Init(uint32_t capacity_hint, Arena& arena, ErrorReporter& errors) {
     capacity_ = 16;
     while (capacity_ < capacity_hint * 2) capacity_ *= 2;
-    slots_ = arena.NewTempArray<int32_t>(capacity_);
+    slots_ = arena.NewTempArray<uint16_t>(capacity_);
     if (slots_ == nullptr) {
       return errors.Report(Status::kOutOfMemory,
                            "arena too small to index %u value names; give a larger arena",
-                           capacity_hint);
+                           static_cast<unsigned>(capacity_hint));
     }
-    for (uint32_t i = 0; i < capacity_; ++i) slots_[i] = -1;
+    for (uint32_t i = 0; i < capacity_; ++i) slots_[i] = kEmpty;
     return Status::kOk;
   }
   // Returns the index stored under `name`, or -1.
   int32_t Find(const Graph& graph, Str name) const {
     for (uint32_t slot = Hash(name);; slot = (slot + 1) & (capacity_ - 1)) {
-      int32_t v = slots_[slot];
-      if (v < 0 || graph.values[v].name == name) return v;
+      if (slots_[slot] == kEmpty) return -1;
+      if (graph.values[slots_[slot]].name == name) return slots_[slot];
     }
   }
   void Insert(const Graph& graph, int32_t value) {
     uint32_t slot = Hash(graph.values[value].name);
-    while (slots_[slot] >= 0) slot = (slot + 1) & (capacity_ - 1);
-    slots_[slot] = value;
+    while (slots_[slot] != kEmpty) slot = (slot + 1) & (capacity_ - 1);
+    slots_[slot] = static_cast<uint16_t>(value);
   }
 
  private:
+  static constexpr uint16_t kEmpty = 0xFFFF;
+
   uint32_t Hash(Str name) const {
     uint32_t h = 2166136261u;  // FNV-1a
     for (uint32_t i = 0; i < name.size; ++i) h = (h ^ static_cast<uint8_t>(name.data[i])) * 16777619u;
     return h & (capacity_ - 1);
   }
-  int32_t* slots_ = nullptr;
+  uint16_t* slots_ = nullptr;
   uint32_t capacity_ = 0;
 };
 
@@ -68,7 +73,7 @@ class Builder {
 
   template <typename T>
   Status Allocate(T** out, size_t count, const char* what) {
-    *out = arena_.NewPersistentArray<T>(count);
+    *out = NewGraphArray<T>(graph_, arena_, count);
     if (*out == nullptr && count != 0) {
       return errors_.Report(Status::kOutOfMemory,
                             "arena too small for the %s of this model (%zu entries); give a "
@@ -151,6 +156,8 @@ Status Builder::AllocateTables() {
   const GraphView& g = graph_.view;
   uint32_t outputs = 0;
   uint32_t io_slots = 0;
+  uint32_t transposes = 0;
+  uint32_t binaries = 0;
   const char* problem = nullptr;
   ForEachField(g.message, kGraphNode, [&](WireReader& r) {
     NodeView node;
@@ -158,11 +165,25 @@ Status Builder::AllocateTables() {
     if (problem != nullptr) return false;
     outputs += node.output_count;
     io_slots += node.input_count + node.output_count;
+    transposes += node.op_type == "Transpose";
+    binaries += node.op_type == "Add" || node.op_type == "Sub" || node.op_type == "Mul" ||
+                node.op_type == "Div";
     return true;
   });
   if (problem != nullptr) return errors_.Report(Status::kInvalidModel, "%s", problem);
-  // Graph passes may add a value per node (e.g. when moving a Transpose).
-  graph_.value_capacity = g.initializer_count + g.input_count + outputs + g.node_count + 4;
+  // Room for the values graph passes add: LowerQdq's zero constants (3) and
+  // SinkTransposes' relaid constants (one when a Transpose passes a binary op
+  // with a constant operand; when the room is used up a Transpose just stays
+  // where it is).
+  const uint32_t relaid = transposes < binaries ? transposes : binaries;
+  graph_.value_capacity = g.initializer_count + g.input_count + outputs + relaid + 4;
+  if (graph_.value_capacity >= NameTable::kMaxValues) {
+    return errors_.Report(Status::kUnsupported,
+                          "the graph needs %u values (initializers, inputs, node outputs); "
+                          "tinyonnx builds graphs of fewer than %u",
+                          static_cast<unsigned>(graph_.value_capacity),
+                          static_cast<unsigned>(NameTable::kMaxValues));
+  }
   TINYONNX_RETURN_IF_ERROR(Allocate(&graph_.values, graph_.value_capacity, "values"));
   TINYONNX_RETURN_IF_ERROR(Allocate(&graph_.nodes, g.node_count, "nodes"));
   TINYONNX_RETURN_IF_ERROR(Allocate(&graph_.order, g.node_count, "node order"));
@@ -185,7 +206,7 @@ Status Builder::AllocateTables() {
     slots += node.output_count;
     return true;
   });
-  return names_.Init(graph_.value_capacity, arena_, errors_);
+  return Status::kOk;
 }
 
 Status Builder::AddValue(Str name, int32_t* index) {
@@ -219,7 +240,6 @@ Status Builder::AddInitializers() {
     status = AddValue(tensor.name, &index);
     if (status != Status::kOk) return false;
     Value& value = graph_.values[index];
-    value.initializer = r.bytes();
     status = MaterializeTensor(tensor, arena_, errors_, &value, &stats_.copied_constant_bytes);
     return status == Status::kOk;
   });
@@ -303,15 +323,21 @@ Status Builder::AddNodes() {
   for (uint32_t n = 0; n < graph_.node_count; ++n) {
     Node& node = graph_.nodes[n];
     node.op = resolver_.Find(node.view.op_type, node.view.domain);
-    node.opset = (node.view.domain.empty() || node.view.domain == "ai.onnx")
-                     ? graph_.opset
-                     : graph_.model.OpsetVersion(node.view.domain);
-    if (node.opset == 0) {
+    const int64_t opset = (node.view.domain.empty() || node.view.domain == "ai.onnx")
+                              ? graph_.opset
+                              : graph_.model.OpsetVersion(node.view.domain);
+    if (opset == 0) {
       return errors_.Report(Status::kInvalidModel,
                             "node '%.*s' uses domain '%.*s', which the model does not import",
                             node.view.name.length(), node.view.name.data,
                             node.view.domain.length(), node.view.domain.data);
     }
+    if (opset < 1 || opset > 0x7FFFFFFF) {
+      return errors_.Report(Status::kInvalidModel, "domain '%.*s' has opset version %lld",
+                            node.view.domain.length(), node.view.domain.data,
+                            static_cast<long long>(opset));
+    }
+    node.opset = static_cast<int32_t>(opset);
     uint32_t k = 0;
     Status status = Status::kOk;
     ForEachField(node.view.message, kNodeOutput, [&](WireReader& r) {
@@ -381,8 +407,10 @@ Status Builder::AddGraphOutputs() {
 Status Builder::Build(const uint8_t* model, size_t size) {
   TINYONNX_RETURN_IF_ERROR(CheckModel(model, size));
   TINYONNX_RETURN_IF_ERROR(CheckOps());
-  size_t temp_mark = arena_.TempMark();
   TINYONNX_RETURN_IF_ERROR(AllocateTables());
+  // The name index is needed while building only; the tables stay.
+  size_t temp_mark = arena_.TempMark();
+  TINYONNX_RETURN_IF_ERROR(names_.Init(graph_.value_capacity, arena_, errors_));
   TINYONNX_RETURN_IF_ERROR(AddInitializers());
   TINYONNX_RETURN_IF_ERROR(AddGraphInputs());
   TINYONNX_RETURN_IF_ERROR(AddNodes());
@@ -400,6 +428,7 @@ Status BuildGraph(const uint8_t* model, size_t size, const OpResolver& resolver,
                   BuildStats* stats) {
   *graph = Graph();
   graph->resolver = &resolver;
+  graph->kept = options.keep_graph;
   *stats = BuildStats();
   Builder builder(resolver, options, arena, errors, graph, stats);
   return builder.Build(model, size);

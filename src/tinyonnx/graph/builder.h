@@ -24,6 +24,10 @@ struct BuildOptions {
   // A symbolic or unknown first dimension of a graph input that no binding
   // names becomes this (the batch size).
   int32_t batch = 1;
+  // Keep the graph IR after Prepare (Interpreter::graph() and value(), for
+  // calibration, per-step reports and tests). Off, it lives in the arena's
+  // temporary region during Prepare only, and Prepare needs less RAM.
+  bool keep_graph = false;
 };
 
 // The newest default-domain opset tinyonnx knows.

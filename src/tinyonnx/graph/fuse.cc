@@ -1,8 +1,11 @@
 // Fusion passes: BatchNormalization and clamping activations become part of
-// the epilogue of the Conv or Gemm that feeds them.
+// the epilogue of the Conv or Gemm that feeds them, and a MaxPool part of
+// the Conv before it.
 #include <cmath>
 
+#include "tinyonnx/graph/ops/window.h"
 #include "tinyonnx/graph/passes.h"
+#include "tinyonnx/kernels/window.h"
 
 namespace tinyonnx {
 namespace {
@@ -14,25 +17,32 @@ bool IsOp(const Node& node, const char* op_type) {
          node.view.op_type == op_type;
 }
 
-// The live producer of node `n`'s first input if it has an epilogue and
-// that input feeds only node n; else -1.
-int32_t FusableProducer(const Graph& graph, const Node& node) {
+// The live producer of the node's first input when that input is the
+// producer's output 0, feeds only this node and is no graph output, and the
+// node writes only its output 0; else -1.
+int32_t SoleProducer(const Graph& graph, const Node& node) {
   if (node.input_count < 1 || node.output_count < 1 || node.inputs[0] < 0 ||
       node.outputs[0] < 0) {
     return -1;
   }
+  for (uint16_t o = 1; o < node.output_count; ++o) {
+    if (node.outputs[o] >= 0) return -1;  // extra outputs (training BatchNorm, Indices)
+  }
   const Value& x = graph.values[node.inputs[0]];
   if (x.producer < 0 || x.consumers != 1 || x.is_graph_output) return -1;
   const Node& producer = graph.nodes[x.producer];
-  if (producer.removed || producer.epilogue == nullptr || producer.outputs[0] != node.inputs[0]) {
-    return -1;
-  }
-  const Value& y = graph.values[node.outputs[0]];
-  if (y.dtype != x.dtype || y.shape != x.shape) return -1;
-  for (uint16_t o = 1; o < node.output_count; ++o) {
-    if (node.outputs[o] >= 0) return -1;  // extra outputs (training BatchNorm)
-  }
+  if (producer.removed || producer.outputs[0] != node.inputs[0]) return -1;
   return x.producer;
+}
+
+// The sole producer (above) of the node's first input if it has an
+// epilogue and the node keeps the dtype and shape; else -1.
+int32_t FusableProducer(const Graph& graph, const Node& node) {
+  const int32_t p = SoleProducer(graph, node);
+  if (p < 0 || graph.nodes[p].epilogue == nullptr) return -1;
+  const Value& x = graph.values[node.inputs[0]];
+  const Value& y = graph.values[node.outputs[0]];
+  return y.dtype == x.dtype && y.shape == x.shape ? p : -1;
 }
 
 // Node n's output becomes its producer's output; node n disappears.
@@ -146,6 +156,78 @@ Status FuseActivations(Graph& graph, ErrorReporter&, PrepareStats* stats) {
   return Status::kOk;
 }
 
+extern const GraphPass kFuseBatchNormPass{GraphPass::kFuseBatchNorm, FuseBatchNorm};
+extern const GraphPass kFuseActivationsPass{
+    GraphPass::kFuseActivations,
+    [](Graph& graph, Arena&, ErrorReporter& errors, PrepareStats* stats) {
+      return FuseActivations(graph, errors, stats);
+    }};
+
+namespace {
+
+// The Conv a MaxPool node can be fused into: the sole producer (above) of
+// its input (the int8 MaxPool's other inputs are its quantization), which
+// offers a pool target (Node::pool) and stores its output as the MaxPool's
+// output is stored (dtype, layout); else -1.
+int32_t PoolableProducer(const Graph& graph, const Node& node) {
+  const int32_t p = SoleProducer(graph, node);
+  if (p < 0 || graph.nodes[p].pool == nullptr) return -1;
+  const Value& x = graph.values[node.inputs[0]];
+  const Value& y = graph.values[node.outputs[0]];
+  return y.dtype == x.dtype && y.channels_last == x.channels_last ? p : -1;
+}
+
+// Reads MaxPool node n's window; *fusable when it is a FusedMaxPool:
+// windows that tile the input (stride = kernel, no padding, no dilation)
+// with floor rounding (the output drops the input's last positions that
+// fill no window). With ceil_mode or auto_pad the window is the same when
+// the input divides evenly, and is fused then.
+Status ReadFusedPool(Graph& graph, int32_t n, Arena& arena, ErrorReporter& errors,
+                     FusedMaxPool* pool, bool* fusable) {
+  OpContext ctx(graph, n, arena, errors);
+  WindowOptions options;
+  options.ceil_mode = true;
+  WindowGeometry g;
+  TINYONNX_RETURN_IF_ERROR(ReadWindow(ctx, ctx.input_shape(0), options, &g));
+  *fusable = true;
+  for (int axis = 0; axis < kWindowAxes; ++axis) {
+    *fusable = *fusable && g.stride[axis] == g.kernel[axis] && g.dilation[axis] == 1 &&
+               g.pad_begin[axis] == 0 && g.pad_end[axis] == 0 &&
+               g.output[axis] == g.input[axis] / g.kernel[axis] && g.output[axis] >= 1;
+    pool->kernel[axis] = g.kernel[axis];
+    pool->output[axis] = g.output[axis];
+  }
+  return Status::kOk;
+}
+
+bool IsMaxPool(const Node& node) {
+  if (node.removed || node.op == nullptr) return false;
+  const Str domain = Str::FromCString(node.op->domain);
+  return Str::FromCString(node.op->op_type) == "MaxPool" &&
+         (domain.empty() || domain == "ai.tinyonnx");
+}
+
+}  // namespace
+
+Status FuseMaxPool(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats) {
+  for (uint32_t i = 0; i < graph.node_count; ++i) {
+    const int32_t n = graph.order[i];
+    if (!IsMaxPool(graph.nodes[n])) continue;
+    const int32_t p = PoolableProducer(graph, graph.nodes[n]);
+    FusedMaxPool pool;
+    bool fusable = false;
+    if (p >= 0) TINYONNX_RETURN_IF_ERROR(ReadFusedPool(graph, n, arena, errors, &pool, &fusable));
+    if (!fusable) continue;
+    *graph.nodes[p].pool = pool;
+    graph.nodes[p].pool = nullptr;  // one MaxPool per Conv
+    stats->fused_nodes++;
+    AbsorbIntoProducer(graph, n, p);
+  }
+  return Status::kOk;
+}
+
+extern const GraphPass kFuseMaxPoolPass{GraphPass::kFuseMaxPool, FuseMaxPool};
+
 void RemoveDeadNodes(Graph& graph) {
   // Reverse order lets one sweep remove whole dead chains.
   for (uint32_t i = graph.node_count; i-- > 0;) {
@@ -164,12 +246,18 @@ void RemoveDeadNodes(Graph& graph) {
 Status PrepareGraph(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats) {
   *stats = PrepareStats();
   RemoveIdentities(graph);
-  TINYONNX_RETURN_IF_ERROR(SinkTransposes(graph, arena, errors, stats));
-  TINYONNX_RETURN_IF_ERROR(LowerQdq(graph, arena, errors, stats));
+  TINYONNX_RETURN_IF_ERROR(
+      RunPassIfRegistered(GraphPass::kSinkTransposes, graph, arena, errors, stats));
+  TINYONNX_RETURN_IF_ERROR(RunPassIfRegistered(GraphPass::kLowerQdq, graph, arena, errors, stats));
+  TINYONNX_RETURN_IF_ERROR(CompactGraph(graph, arena, errors));
   TINYONNX_RETURN_IF_ERROR(PrepareNodes(graph, arena, errors, stats));
   stats->aligned_copy_bytes += graph.repacked_bytes;
-  TINYONNX_RETURN_IF_ERROR(FuseBatchNorm(graph, arena, errors, stats));
-  TINYONNX_RETURN_IF_ERROR(FuseActivations(graph, errors, stats));
+  TINYONNX_RETURN_IF_ERROR(
+      RunPassIfRegistered(GraphPass::kFuseBatchNorm, graph, arena, errors, stats));
+  TINYONNX_RETURN_IF_ERROR(
+      RunPassIfRegistered(GraphPass::kFuseActivations, graph, arena, errors, stats));
+  TINYONNX_RETURN_IF_ERROR(
+      RunPassIfRegistered(GraphPass::kFuseMaxPool, graph, arena, errors, stats));
   RemoveDeadNodes(graph);
   // The caller reads outputs through typed pointers.
   for (uint32_t o = 0; o < graph.output_count; ++o) {

@@ -1,13 +1,16 @@
 // The graph IR built from the zero-copy views: values with static shapes and
 // dtypes, nodes in execution order with their prepared kernels.
 //
-// All IR objects live in the arena's persistent region; nothing here owns
+// The IR's tables live in the arena's temporary region, released when Prepare
+// ends (the kernels need only the plan), or in the persistent region when the
+// graph is kept for tools (BuildOptions::keep_graph); nothing here owns
 // memory. Indices (not pointers) link nodes and values.
 #pragma once
 
 #include <cstdint>
 #include <initializer_list>
 
+#include "tinyonnx/base/arena.h"
 #include "tinyonnx/base/dtype.h"
 #include "tinyonnx/onnx/model_view.h"
 
@@ -48,15 +51,14 @@ struct Value {
   // byte). Only inputs an op declares byte-safe receive such data; for the
   // others PrepareNodes copies it to aligned persistent memory first.
   bool unaligned = false;
-  Bytes initializer;            // TensorProto message of an initializer
+  // A rank-4 int8 activation stored NHWC while its shape stays NCHW.
+  bool channels_last = false;
+  uint16_t consumers = 0;       // node inputs reading this value
   int32_t producer = -1;        // node index
   int32_t alias_of = -1;        // shares storage with this value (Reshape & co.)
-  uint16_t consumers = 0;       // node inputs reading this value
   // int8/uint8 activations: per-tensor quantization (real = scale * (q - zero_point)).
   float scale = 0.0f;
   int32_t zero_point = 0;
-  // A rank-4 int8 activation stored NHWC while its shape stays NCHW.
-  bool channels_last = false;
   // Filled by the memory planner.
   int32_t arena_offset = -1;
 
@@ -66,6 +68,7 @@ struct Value {
 
 class OpContext;
 struct OpDef;
+struct FusedMaxPool;
 struct OpResolver;
 
 // A kernel reads its inputs and writes its outputs; everything else it needs
@@ -86,17 +89,20 @@ struct FloatEpilogue {
 struct Node {
   NodeView view;
   const OpDef* op = nullptr;
-  int64_t opset = 0;
+  int32_t opset = 0;
   int32_t* inputs = nullptr;  // value index, or -1 for an omitted optional input
   int32_t* outputs = nullptr;
   uint16_t input_count = 0;
   uint16_t output_count = 0;
   bool removed = false;
+  int8_t in_place_input = -1;         // output 0 may reuse this input's buffer (set by prepare)
   // Set by the op's prepare.
   KernelFn kernel = nullptr;
   void* params = nullptr;
   FloatEpilogue* epilogue = nullptr;  // fusion target, for ops that have one
-  int8_t in_place_input = -1;         // output 0 may reuse this input's buffer
+  // Fusion target of FuseMaxPool: set by the prepare of a Conv whose kernel
+  // can apply a MaxPool to its output (kernels/window.h).
+  FusedMaxPool* pool = nullptr;
   uint32_t scratch_bytes = 0;
   void** scratch_slot = nullptr;      // receives the scratch address after planning
 };
@@ -124,6 +130,8 @@ struct Graph {
   const OpResolver* resolver = nullptr;
   // Persistent bytes of constants rearranged for int8 kernels at prepare.
   size_t repacked_bytes = 0;
+  // The tables are in the persistent region and outlive Prepare.
+  bool kept = false;
 
   // Follows alias_of links to the value that owns the storage.
   int32_t StorageRoot(int32_t value) const;
@@ -132,5 +140,12 @@ struct Graph {
   // Number of nodes not removed.
   uint32_t LiveNodeCount() const;
 };
+
+// Allocates one of the graph's tables (nodes, values, input lists): in the
+// region that matches Graph::kept. Returns nullptr when the arena is full.
+template <typename T>
+T* NewGraphArray(const Graph& graph, Arena& arena, size_t count) {
+  return graph.kept ? arena.NewPersistentArray<T>(count) : arena.NewTempArray<T>(count);
+}
 
 }  // namespace tinyonnx

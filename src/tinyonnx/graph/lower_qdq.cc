@@ -101,11 +101,14 @@ class Lowering {
   // Rewriting.
   const OpDef* Find(const char* op_type, const char* domain) const;
   Status Rewrite(int32_t n, const OpDef* op, const int32_t* inputs, int count);
+  Status NewInputList(int count, int32_t** slots);
+  void Adopt(int32_t n, const OpDef* op, int32_t* slots, int count);
   void TakeOutput(int32_t n, const Q& q);
   Status ActivationBounds(const Q& q, int32_t* lo, int32_t* hi);
   Status LowerNode(int32_t n, bool* lowered);
   Status LowerAccumulating(int32_t n, bool* lowered);
   Status LowerPassThrough(int32_t n, bool* lowered);
+  Status LowerConcat(int32_t n, const Q& q, bool* lowered);
   bool ConvertPassThrough();
 
   Graph& graph_;
@@ -185,7 +188,7 @@ Status Lowering::ZeroConstant(DType dtype, int32_t* value) {
 Status SetInput(Graph& graph, Arena& arena, ErrorReporter& errors, int32_t n, int k, int32_t value) {
   Node& node = graph.nodes[n];
   if (k >= node.input_count) {
-    int32_t* inputs = arena.NewPersistentArray<int32_t>(static_cast<size_t>(k + 1));
+    int32_t* inputs = NewGraphArray<int32_t>(graph, arena, static_cast<size_t>(k + 1));
     if (inputs == nullptr) return errors.Report(Status::kOutOfMemory, "arena full while lowering QDQ groups");
     for (int i = 0; i <= k; ++i) inputs[i] = i < node.input_count ? node.inputs[i] : -1;
     node.inputs = inputs;
@@ -412,12 +415,24 @@ const OpDef* Lowering::Find(const char* op_type, const char* domain) const {
 }
 
 Status Lowering::Rewrite(int32_t n, const OpDef* op, const int32_t* inputs, int count) {
+  int32_t* slots;
+  TINYONNX_RETURN_IF_ERROR(NewInputList(count, &slots));
+  for (int k = 0; k < count; ++k) slots[k] = inputs[k];
+  Adopt(n, op, slots, count);
+  return Status::kOk;
+}
+
+Status Lowering::NewInputList(int count, int32_t** slots) {
+  *slots = NewGraphArray<int32_t>(graph_, arena_, static_cast<size_t>(count));
+  if (*slots == nullptr) return errors_.Report(Status::kOutOfMemory, "arena full while lowering QDQ groups");
+  return Status::kOk;
+}
+
+// Node n becomes `op` reading the `count` values in `slots`.
+void Lowering::Adopt(int32_t n, const OpDef* op, int32_t* slots, int count) {
   Node& node = graph_.nodes[n];
-  int32_t* slots = arena_.NewPersistentArray<int32_t>(static_cast<size_t>(count));
-  if (slots == nullptr) return errors_.Report(Status::kOutOfMemory, "arena full while lowering QDQ groups");
   for (int k = 0; k < count; ++k) {
-    slots[k] = inputs[k];
-    if (inputs[k] >= 0) graph_.values[inputs[k]].consumers++;
+    if (slots[k] >= 0) graph_.values[slots[k]].consumers++;
   }
   for (uint16_t k = 0; k < node.input_count; ++k) {
     if (node.inputs[k] >= 0) graph_.values[node.inputs[k]].consumers--;
@@ -425,7 +440,6 @@ Status Lowering::Rewrite(int32_t n, const OpDef* op, const int32_t* inputs, int 
   node.inputs = slots;
   node.input_count = static_cast<uint16_t>(count);
   node.op = op;
-  return Status::kOk;
 }
 
 // Node n now writes the QuantizeLinear's output; the Q (and the Relu/Clip
@@ -571,7 +585,7 @@ Status Lowering::LowerNode(int32_t n, bool* lowered) {
   if (!MatchDq(node.inputs[0], &x) || x.count != 1) return Status::kOk;
   const bool quantized_output = MatchQ(node.outputs[0], &q);
   const OpDef* op = nullptr;
-  int32_t inputs[2 + 3 * 64];
+  int32_t inputs[8];
   int count = 0;
   if (IsOp(node, "Softmax") && node.input_count == 1) {
     op = Find("QLinearSoftmax", "com.microsoft");
@@ -596,17 +610,7 @@ Status Lowering::LowerNode(int32_t n, bool* lowered) {
     const int32_t list[] = {x.x, x.scale, x.zero_point, b.x, b.scale, b.zero_point, q.scale, q.zero_point};
     for (int32_t v : list) inputs[count++] = v;
   } else if (IsOp(node, "Concat")) {
-    if (node.input_count > 64) return Status::kOk;
-    op = Find("QLinearConcat", "com.microsoft");
-    inputs[count++] = q.scale;
-    inputs[count++] = q.zero_point;
-    for (uint16_t k = 0; k < node.input_count; ++k) {
-      Dq part;
-      if (!MatchDq(node.inputs[k], &part) || part.count != 1) return Status::kOk;
-      inputs[count++] = part.x;
-      inputs[count++] = part.scale;
-      inputs[count++] = part.zero_point;
-    }
+    return LowerConcat(n, q, lowered);
   } else if (IsAnyOf(node, kUnary, sizeof(kUnary) / sizeof(kUnary[0]))) {
     if (IsOp(node, "Clip") && !ClipBoundsAreInputs(node) && node.opset >= 11) return Status::kOk;
     op = Find("QLinearUnary", "ai.tinyonnx");
@@ -616,6 +620,33 @@ Status Lowering::LowerNode(int32_t n, bool* lowered) {
   }
   if (op == nullptr) return Status::kOk;
   TINYONNX_RETURN_IF_ERROR(Rewrite(n, op, inputs, count));
+  TakeOutput(n, q);
+  *lowered = true;
+  return Status::kOk;
+}
+
+// Concat reads any number of DequantizeLinear outputs: its input list is
+// written straight into the graph (a local copy would need a bound).
+Status Lowering::LowerConcat(int32_t n, const Q& q, bool* lowered) {
+  const Node& node = graph_.nodes[n];
+  const OpDef* op = Find("QLinearConcat", "com.microsoft");
+  if (op == nullptr) return Status::kOk;
+  Dq part;
+  for (uint16_t k = 0; k < node.input_count; ++k) {
+    if (!MatchDq(node.inputs[k], &part) || part.count != 1) return Status::kOk;
+  }
+  const int count = 2 + 3 * node.input_count;
+  int32_t* slots;
+  TINYONNX_RETURN_IF_ERROR(NewInputList(count, &slots));
+  slots[0] = q.scale;
+  slots[1] = q.zero_point;
+  for (uint16_t k = 0; k < node.input_count; ++k) {
+    MatchDq(node.inputs[k], &part);
+    slots[2 + 3 * k] = part.x;
+    slots[3 + 3 * k] = part.scale;
+    slots[4 + 3 * k] = part.zero_point;
+  }
+  Adopt(n, op, slots, count);
   TakeOutput(n, q);
   *lowered = true;
   return Status::kOk;
@@ -678,5 +709,7 @@ Status LowerQdq(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats*
   Lowering lowering(graph, arena, errors, stats);
   return lowering.Run();
 }
+
+extern const GraphPass kLowerQdqPass{GraphPass::kLowerQdq, LowerQdq};
 
 }  // namespace tinyonnx

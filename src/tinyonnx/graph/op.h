@@ -15,6 +15,8 @@
 
 namespace tinyonnx {
 
+struct GraphPass;  // passes.h
+
 struct OpDef {
   const char* op_type;
   const char* domain;  // "" for the default ONNX domain
@@ -23,10 +25,17 @@ struct OpDef {
   // constant there is used in place even when unaligned in the model (the
   // weights of Conv, Gemm and MatMul).
   uint32_t unaligned_inputs = 0;
+  // The graph pass this op needs (Transpose: SinkTransposes, ...), or null.
+  // PrepareGraph runs only the passes the resolver's ops bring, so a build
+  // without those ops does not link the pass.
+  const GraphPass* pass = nullptr;
 };
 
 // The set of ops a model may use (like TFLM's op resolver): a firmware lists
-// only the ops its model needs so the others cost no flash.
+// only the ops its model needs so the others cost no flash. Some ops come in
+// variants that link fewer kernels: kMaxPoolFloatOp (float only) beside
+// kMaxPoolOp, and kConvQdqOp and the other ...QdqOp (qdq_ops.cc) that only
+// name the float ops of a QDQ model for LowerQdq, with no float kernel.
 struct OpResolver {
   const OpDef* const* ops = nullptr;
   size_t count = 0;
@@ -119,7 +128,14 @@ class OpContext {
   }
 
   // Reports an error; the caller adds "node 'name' (Op): " in front.
+#if TINYONNX_ERROR_MESSAGES
   Status Fail(Status status, const char* format, ...) __attribute__((format(printf, 3, 4)));
+#else
+  template <typename... Args>
+  Status Fail(Status status, const char* format, Args... args) {
+    return errors_.Report(status, format, args...);
+  }
+#endif
   ErrorReporter& errors() { return errors_; }
   Arena& arena() { return arena_; }
 

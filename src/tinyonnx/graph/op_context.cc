@@ -15,6 +15,7 @@ const OpDef* OpResolver::Find(Str op_type, Str domain) const {
   return nullptr;
 }
 
+#if TINYONNX_ERROR_MESSAGES
 Status OpContext::Fail(Status status, const char* format, ...) {
   va_list args;
   va_start(args, format);
@@ -22,6 +23,7 @@ Status OpContext::Fail(Status status, const char* format, ...) {
   va_end(args);
   return status;
 }
+#endif
 
 Status OpContext::ExpectInputs(int min, int max) {
   int present = node_.input_count;

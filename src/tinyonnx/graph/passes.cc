@@ -222,6 +222,18 @@ Status SinkTransposes(Graph& graph, Arena& arena, ErrorReporter& errors, Prepare
   return SortTopologically(&graph, arena, errors);
 }
 
+extern const GraphPass kSinkTransposesPass{GraphPass::kSinkTransposes, SinkTransposes};
+
+Status RunPassIfRegistered(GraphPass::Order order, Graph& graph, Arena& arena,
+                           ErrorReporter& errors, PrepareStats* stats) {
+  const OpResolver* resolver = graph.resolver;
+  for (size_t k = 0; resolver != nullptr && k < resolver->count; ++k) {
+    const GraphPass* pass = resolver->ops[k]->pass;
+    if (pass != nullptr && pass->order == order) return pass->run(graph, arena, errors, stats);
+  }
+  return Status::kOk;
+}
+
 // Copies an unaligned constant into aligned persistent memory; later readers
 // share the copy.
 Status AlignConstant(Value& value, Arena& arena, ErrorReporter& errors, PrepareStats* stats) {

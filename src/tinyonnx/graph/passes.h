@@ -3,10 +3,19 @@
 //   2. SinkTransposes       layout Transposes (Keras NHWC exports) cancel out
 //   3. LowerQdq             DequantizeLinear -> op -> QuantizeLinear groups
 //                           become int8 ops (lower_qdq.cc, docs/int8.md)
+//      CompactGraph         removed nodes and unread values dropped, tables
+//                           packed (when the graph is not kept; compact.cc)
 //   4. PrepareNodes         shape inference, kernel choice, constant folding
 //   5. FuseBatchNorm        BatchNormalization folded into Conv/Gemm
 //   6. FuseActivations      Relu/Clip folded into Conv/Gemm as a clamp
-//   7. RemoveDeadNodes      nodes whose results nobody reads
+//   7. FuseMaxPool          a MaxPool whose windows tile its input folded
+//                           into the Conv before it (float and int8)
+//   8. RemoveDeadNodes      nodes whose results nobody reads
+// Passes 2, 3, 5, 6 and 7 run only when an op of the model's resolver brings
+// them (OpDef::pass): SinkTransposes with Transpose, LowerQdq with
+// QuantizeLinear or DequantizeLinear, FuseBatchNorm with
+// BatchNormalization, FuseActivations with Relu or Clip, FuseMaxPool with
+// MaxPool (float or int8).
 #pragma once
 
 #include "tinyonnx/base/arena.h"
@@ -28,12 +37,34 @@ struct PrepareStats {
 
 Status PrepareGraph(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 
+// A pass an op brings along (OpDef::pass); `order` is its place above.
+struct GraphPass {
+  enum Order : uint8_t {
+    kSinkTransposes,
+    kLowerQdq,
+    kFuseBatchNorm,
+    kFuseActivations,
+    kFuseMaxPool
+  };
+  Order order;
+  Status (*run)(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
+};
+extern const GraphPass kSinkTransposesPass, kLowerQdqPass, kFuseBatchNormPass,
+    kFuseActivationsPass, kFuseMaxPoolPass;
+
+// Runs the pass of that order if an op of graph.resolver brings it.
+Status RunPassIfRegistered(GraphPass::Order order, Graph& graph, Arena& arena,
+                           ErrorReporter& errors, PrepareStats* stats);
+
 void RemoveIdentities(Graph& graph);
 Status SinkTransposes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 Status LowerQdq(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
+// Needs the graph's tables to be the top of the arena's temporary region.
+Status CompactGraph(Graph& graph, Arena& arena, ErrorReporter& errors);
 Status PrepareNodes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 Status FuseBatchNorm(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 Status FuseActivations(Graph& graph, ErrorReporter& errors, PrepareStats* stats);
+Status FuseMaxPool(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 void RemoveDeadNodes(Graph& graph);
 
 // After a node's prepare: if all its inputs are constants, runs its kernel

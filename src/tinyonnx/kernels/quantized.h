@@ -352,7 +352,7 @@ inline bool IsIdentityPacking(const WeightPacking& p) {
 // per-channel parameters, then runs the static kernel.
 struct DynamicConvS8Params {
   ConvS8Params conv;        // the static parts
-  bool depthwise = false;
+  KernelFn kernel = nullptr;  // the static kernel (Prepare picks it: ConvS8, ...)
   bool int32_output = false;
   int16_t weight_input = -1;  // -1: conv.weights is ready
   WeightPacking packing;
@@ -366,6 +366,7 @@ void DynamicConvS8(const void* params, const void* const* inputs, void* const* o
 // quantization come from inputs.
 struct DynamicMatMulS8Params {
   BatchedFullyConnectedS8Params matmul;
+  KernelFn kernel = nullptr;  // the static kernel (Prepare picks it)
   bool int32_output = false;
   int16_t weight_input = -1;
   int32_t weight_matrices = 0;  // matrices of B to pack

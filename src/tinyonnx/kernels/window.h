@@ -42,6 +42,33 @@ struct FusedMaxPool {
   int32_t OutputSize() const { return output[0] * output[1] * output[2]; }
 };
 
+// Calls visit(pixel, pd, ph, pw) for every pooled output position, pixel
+// counting them row-major.
+template <typename Visit>
+inline void ForEachPooledPosition(const FusedMaxPool& pool, Visit&& visit) {
+  int32_t pixel = 0;
+  for (int32_t pd = 0; pd < pool.output[0]; ++pd) {
+    for (int32_t ph = 0; ph < pool.output[1]; ++ph) {
+      for (int32_t pw = 0; pw < pool.output[2]; ++pw) visit(pixel++, pd, ph, pw);
+    }
+  }
+}
+
+// Calls visit(od, oh, ow) for the Conv outputs of the pool window at pooled
+// position (pd, ph, pw), row-major: the order in which MaxPool visits its
+// taps, so that ties between equal values (+0 and -0) resolve the same way.
+template <typename Visit>
+inline void ForEachPoolCell(const FusedMaxPool& pool, int32_t pd, int32_t ph, int32_t pw,
+                            Visit&& visit) {
+  for (int32_t i = 0; i < pool.kernel[0]; ++i) {
+    for (int32_t j = 0; j < pool.kernel[1]; ++j) {
+      for (int32_t k = 0; k < pool.kernel[2]; ++k) {
+        visit(pd * pool.kernel[0] + i, ph * pool.kernel[1] + j, pw * pool.kernel[2] + k);
+      }
+    }
+  }
+}
+
 // The kernel taps of one window along one axis that fall inside the input:
 // taps k in [first, last) read input position start + k * dilation.
 struct AxisWindow {

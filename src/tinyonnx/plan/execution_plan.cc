@@ -33,6 +33,7 @@ class Planner {
   BufferRequest* buffers_ = nullptr;
   size_t* offsets_ = nullptr;
   uint32_t buffer_count_ = 0;
+  uint32_t step_slots_ = 0;  // inputs + outputs of all steps
 };
 
 Status Planner::AllocateSteps() {
@@ -44,6 +45,7 @@ Status Planner::AllocateSteps() {
     ++steps;
     slots += node.input_count + node.output_count;
   }
+  step_slots_ = slots;
   plan_.steps = arena_.NewPersistentArray<Step>(steps + 1);
   void** pointers = arena_.NewPersistentArray<void*>(slots + 1);
   if (plan_.steps == nullptr || pointers == nullptr) {
@@ -69,9 +71,11 @@ Status Planner::AllocateSteps() {
 Status Planner::CollectBuffers() {
   uint32_t values = graph_.value_count;
   buffer_of_ = arena_.NewTempArray<int32_t>(values + 1);
-  // At most one buffer per value plus one scratch buffer per step.
-  buffers_ = arena_.NewTempArray<BufferRequest>(values + plan_.step_count + 1);
-  offsets_ = arena_.NewTempArray<size_t>(values + plan_.step_count + 1);
+  // At most one buffer per graph input, step input or output and graph
+  // output, plus one scratch buffer per step.
+  uint32_t most = graph_.input_count + step_slots_ + graph_.output_count + plan_.step_count + 1;
+  buffers_ = arena_.NewTempArray<BufferRequest>(most);
+  offsets_ = arena_.NewTempArray<size_t>(most);
   if (buffer_of_ == nullptr || buffers_ == nullptr || offsets_ == nullptr) {
     return errors_.Report(Status::kOutOfMemory, "arena too small to plan memory");
   }
@@ -173,14 +177,17 @@ Status Planner::Run() {
   report_.activation_bytes = memory.peak_bytes;
   report_.lower_bound = memory.lower_bound;
   report_.persistent_bytes = arena_.persistent_used();
-  report_.required_bytes = memory.peak_bytes + arena_.persistent_used() + kBufferAlignment;
+  report_.prepare_peak_bytes = arena_.peak_used();
+  size_t running = memory.peak_bytes + arena_.persistent_used();
+  report_.required_bytes =
+      (running > arena_.peak_used() ? running : arena_.peak_used()) + kBufferAlignment;
   if (memory.peak_bytes > arena_.persistent_start()) {
     arena_.ReleaseTemp(mark);
     return errors_.Report(Status::kOutOfMemory,
                           "arena too small: this model needs %zu bytes (activations %zu + "
-                          "persistent %zu), the arena has %zu",
+                          "persistent %zu; %zu while preparing), the arena has %zu",
                           report_.required_bytes, memory.peak_bytes, arena_.persistent_used(),
-                          arena_.size());
+                          arena_.peak_used(), arena_.size());
   }
   // Scratch addresses go to the slots the kernels' parameters provided.
   uint32_t scratch = value_buffers;

@@ -16,17 +16,20 @@ struct Step {
   const void* params;
   const void* const* inputs;
   void* const* outputs;
-  int32_t node;  // index into Graph::nodes, for reports
+  int32_t node;  // index into Graph::nodes, for reports (when the graph is kept)
 };
 
 struct MemoryReport {
   size_t activation_bytes = 0;   // planned peak of the activation region
   size_t lower_bound = 0;        // largest total of tensors alive at one step
-  size_t persistent_bytes = 0;   // graph IR, kernel parameters, plan, copied constants
+  size_t persistent_bytes = 0;   // kernel parameters, plan, I/O table, copied constants
+                                 // (and the graph IR when kept)
   size_t copied_constant_bytes = 0;  // constants decoded (varint fields) or realigned from the model
   size_t folded_bytes = 0;       // constants computed at prepare time
   size_t fused_bytes = 0;        // per-channel parameters from fusion
-  size_t required_bytes = 0;     // activation + persistent: the arena size needed
+  size_t prepare_peak_bytes = 0;  // most in use during Prepare (graph IR + persistent + temp)
+  size_t required_bytes = 0;     // the arena size needed: the larger of activation +
+                                 // persistent and the Prepare peak
 };
 
 struct ExecutionPlan {

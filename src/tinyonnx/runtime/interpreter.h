@@ -31,6 +31,9 @@ struct TensorRef {
   DType dtype = DType::kUndefined;
   Shape shape;
   void* raw = nullptr;
+  // int8/uint8 tensors: real = scale * (q - zero_point).
+  float scale = 0.0f;
+  int32_t zero_point = 0;
 
   template <typename T>
   T* data() const {
@@ -46,14 +49,15 @@ class Interpreter {
               const OpResolver& resolver = AllOps());
 
   // Builds the graph, runs the passes and plans memory. Options bind
-  // symbolic dimensions (a symbolic batch dimension defaults to 1).
+  // symbolic dimensions (a symbolic batch dimension defaults to 1) and say
+  // whether the graph IR is kept for graph() and value().
   Status Prepare(const BuildOptions& options = BuildOptions());
   // Runs the plan. Inputs must be filled before every call: their buffers may
   // be reused for activations.
   Status Invoke();
 
-  uint32_t input_count() const { return graph_.input_count; }
-  uint32_t output_count() const { return graph_.output_count; }
+  uint32_t input_count() const { return input_count_; }
+  uint32_t output_count() const { return output_count_; }
   TensorRef input(uint32_t index) const;
   TensorRef output(uint32_t index) const;
   // Index of the input/output with this name, or -1.
@@ -63,14 +67,18 @@ class Interpreter {
   const char* error() const { return errors_.message(); }
   const MemoryReport& memory() const { return memory_; }
   const PrepareStats& prepare_stats() const { return prepare_stats_; }
+  // The graph IR after Prepare when BuildOptions::keep_graph was set; else
+  // an empty graph (its tables were temporary).
   const Graph& graph() const { return graph_; }
   const ExecutionPlan& plan() const { return plan_; }
   bool prepared() const { return prepared_; }
 
-  // Any graph value after Prepare (for calibration and debugging): its data
-  // is valid right after the step that produces it, until its buffer is
-  // reused by a later step.
+  // Any graph value after Prepare with keep_graph (for calibration and
+  // debugging): its data is valid right after the step that produces it,
+  // until its buffer is reused by a later step. Without the graph, or for an
+  // index out of range: an empty TensorRef.
   TensorRef value(int32_t index) const {
+    if (index < 0 || static_cast<uint32_t>(index) >= graph_.value_count) return TensorRef();
     return MakeRef(graph_.values[index].name, index);
   }
 
@@ -82,6 +90,9 @@ class Interpreter {
 
  private:
   TensorRef MakeRef(Str name, int32_t value) const;
+  // The graph's inputs and outputs as io_ holds them after Prepare.
+  Status BuildIoTable();
+  void ResolveIoTable();
 
   const uint8_t* model_;
   size_t model_size_;
@@ -90,6 +101,10 @@ class Interpreter {
   ErrorReporter errors_;
   Graph graph_;
   ExecutionPlan plan_;
+  // Inputs, then outputs (persistent: what input() and output() return).
+  TensorRef* io_ = nullptr;
+  uint32_t input_count_ = 0;
+  uint32_t output_count_ = 0;
   MemoryReport memory_;
   PrepareStats prepare_stats_;
   bool prepared_ = false;

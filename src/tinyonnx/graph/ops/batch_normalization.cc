@@ -4,6 +4,7 @@
 // rest (statistics fed at run time, or no fusable producer).
 #include "tinyonnx/graph/op.h"
 #include "tinyonnx/kernels/batch_norm.h"
+#include "tinyonnx/graph/passes.h"
 
 namespace tinyonnx {
 namespace {
@@ -71,6 +72,7 @@ Status PrepareBatchNormalization(OpContext& ctx) {
 
 }  // namespace
 
-extern const OpDef kBatchNormalizationOp{"BatchNormalization", "", PrepareBatchNormalization};
+extern const OpDef kBatchNormalizationOp{"BatchNormalization", "", PrepareBatchNormalization,
+                                        0, &kFuseBatchNormPass};
 
 }  // namespace tinyonnx

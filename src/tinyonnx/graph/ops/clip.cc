@@ -2,6 +2,7 @@
 // attributes; since then they are optional scalar inputs, which may also be
 // computed at run time (the kernel reads them on each call).
 #include "tinyonnx/graph/ops/elementwise_prepare.h"
+#include "tinyonnx/graph/passes.h"
 
 namespace tinyonnx {
 namespace {
@@ -34,6 +35,6 @@ Status PrepareClip(OpContext& ctx) {
 
 }  // namespace
 
-extern const OpDef kClipOp{"Clip", "", PrepareClip};
+extern const OpDef kClipOp{"Clip", "", PrepareClip, 0, &kFuseActivationsPass};
 
 }  // namespace tinyonnx

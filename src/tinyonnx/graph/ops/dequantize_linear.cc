@@ -3,6 +3,7 @@
 // uint8 quantization, channels-last). The scale and zero point may be graph
 // inputs.
 #include "tinyonnx/graph/ops/quant_axis.h"
+#include "tinyonnx/graph/passes.h"
 
 namespace tinyonnx {
 namespace {
@@ -38,6 +39,7 @@ Status PrepareDequantizeLinear(OpContext& ctx) {
 
 }  // namespace
 
-extern const OpDef kDequantizeLinearOp{"DequantizeLinear", "", PrepareDequantizeLinear};
+extern const OpDef kDequantizeLinearOp{"DequantizeLinear", "", PrepareDequantizeLinear, 0,
+                                      &kLowerQdqPass};
 
 }  // namespace tinyonnx

@@ -7,7 +7,7 @@ namespace {
 Status PrepareGlobalMaxPool(OpContext& ctx) {
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectInputs(1, 1));
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectDType(0, {DType::kFloat, DType::kInt8, DType::kUint8}));
-  return PrepareGlobalPool(ctx, MaxPoolKernelsFor(ctx.input_dtype(0)).global);
+  return PrepareGlobalPool(ctx, GlobalMaxPoolKernel(ctx.input_dtype(0)));
 }
 
 }  // namespace

@@ -37,11 +37,19 @@ Status PrepareGlobalPool(OpContext& ctx, KernelFn kernel) {
   return Status::kOk;
 }
 
-MaxPoolKernels MaxPoolKernelsFor(DType dtype) {
+KernelFn WindowedMaxPoolKernel(DType dtype) {
   switch (dtype) {
-    case DType::kInt8: return {MaxPoolInt8, GlobalMaxPoolInt8};
-    case DType::kUint8: return {MaxPoolUint8, GlobalMaxPoolUint8};
-    default: return {MaxPoolFloat, GlobalMaxPoolFloat};
+    case DType::kInt8: return MaxPoolInt8;
+    case DType::kUint8: return MaxPoolUint8;
+    default: return MaxPoolFloat;
+  }
+}
+
+KernelFn GlobalMaxPoolKernel(DType dtype) {
+  switch (dtype) {
+    case DType::kInt8: return GlobalMaxPoolInt8;
+    case DType::kUint8: return GlobalMaxPoolUint8;
+    default: return GlobalMaxPoolFloat;
   }
 }
 

@@ -17,11 +17,9 @@ Status PrepareWindowPool(OpContext& ctx, PoolParams** params);
 Status PrepareGlobalPool(OpContext& ctx, KernelFn kernel);
 
 // The max-pool kernels for the input's dtype (float, int8 or uint8); the
-// caller has checked the dtype.
-struct MaxPoolKernels {
-  KernelFn windowed;
-  KernelFn global;
-};
-MaxPoolKernels MaxPoolKernelsFor(DType dtype);
+// caller has checked the dtype. Two functions, so an op links only the
+// kernels it can pick.
+KernelFn WindowedMaxPoolKernel(DType dtype);
+KernelFn GlobalMaxPoolKernel(DType dtype);
 
 }  // namespace tinyonnx

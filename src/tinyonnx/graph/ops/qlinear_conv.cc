@@ -10,6 +10,7 @@
 // take the dynamic kernel.
 #include "tinyonnx/graph/ops/quant_prepare.h"
 #include "tinyonnx/graph/ops/window.h"
+#include "tinyonnx/kernels/arm/dsp_kernels.h"
 
 namespace tinyonnx {
 namespace {
@@ -58,7 +59,15 @@ WeightPacking ConvPacking(const Value& w, bool depthwise, int32_t taps) {
   return p;
 }
 
-Status PrepareConvLike(OpContext& ctx, const AccumulatorInputs& io) {
+// The kernels an op may pick: QLinearConv's write int8, ConvInteger's
+// int32, so a build with one of the ops links only its own (passed by value:
+// a constant table would keep both pairs in one .rodata section).
+struct ConvKernels {
+  KernelFn conv;
+  KernelFn depthwise;
+};
+
+Status PrepareConvLike(OpContext& ctx, const AccumulatorInputs& io, ConvKernels kernels) {
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectOutputs(1, 1));
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectDType(io.x, {DType::kInt8, DType::kUint8}));
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectDType(io.w, {DType::kInt8, DType::kUint8}));
@@ -98,15 +107,19 @@ Status PrepareConvLike(OpContext& ctx, const AccumulatorInputs& io) {
   TINYONNX_RETURN_IF_ERROR(builder.Input(io.x, true));
   KernelFn core;
   void* core_params;
+  FusedMaxPool* pool;
   const bool dynamic = !quant.constant || !w.is_constant() || runtime_bias;
+  const KernelFn portable = depthwise ? kernels.depthwise : kernels.conv;
   if (!dynamic) {
     TINYONNX_RETURN_IF_ERROR(PrepareChannelQuantization(ctx, io, quant, channels, 1.0f, &conv.quant));
     ConvS8Params* params;
     TINYONNX_RETURN_IF_ERROR(ctx.New(&params));
     *params = conv;
-    core = depthwise ? (io.int32_output ? DepthwiseConvS8ToS32 : DepthwiseConvS8)
-                     : (io.int32_output ? ConvS8ToS32 : ConvS8);
+    core = portable;
+    const KernelFn dsp = io.int32_output ? nullptr : SelectDspConvS8(conv, depthwise);
+    if (dsp != nullptr) core = dsp;
     core_params = params;
+    pool = &params->pool;
   } else {
     if (has_bias && !runtime_bias) {
       TINYONNX_RETURN_IF_ERROR(ctx.ExpectDType(io.bias, {DType::kInt32}));
@@ -115,7 +128,7 @@ Status PrepareConvLike(OpContext& ctx, const AccumulatorInputs& io) {
     DynamicConvS8Params* params;
     TINYONNX_RETURN_IF_ERROR(ctx.New(&params));
     params->conv = conv;
-    params->depthwise = depthwise;
+    params->kernel = portable;
     SetDynamicQuantization(quant, io.int32_output, params);
     params->weight_input = w.is_constant() ? -1 : static_cast<int16_t>(io.w);
     params->packing = packing;
@@ -125,6 +138,7 @@ Status PrepareConvLike(OpContext& ctx, const AccumulatorInputs& io) {
                         &params->scratch);
     core = DynamicConvS8;
     core_params = params;
+    pool = &params->conv.pool;
   }
   const bool known = !dynamic && !io.int32_output;
   const TensorQuant out = known ? OutputQuant(quant) : TensorQuant();
@@ -132,6 +146,10 @@ Status PrepareConvLike(OpContext& ctx, const AccumulatorInputs& io) {
                                           quant.output_type, true,
                                           io.int32_output ? DType::kInt32 : DType::kInt8,
                                           known ? &out : nullptr));
+  // A MaxPool can be fused when the core writes the int8 output as stored
+  // (no conversion after it, which would have the un-pooled shape).
+  const Value& y = ctx.output(0);
+  if (!io.int32_output && y.dtype == DType::kInt8 && y.channels_last) ctx.node().pool = pool;
   return builder.Finish(core, core_params);
 }
 
@@ -144,7 +162,7 @@ AccumulatorInputs QLinearConvInputs() {
 
 Status PrepareQLinearConv(OpContext& ctx) {
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectInputs(8, 11));
-  return PrepareConvLike(ctx, QLinearConvInputs());
+  return PrepareConvLike(ctx, QLinearConvInputs(), {ConvS8, DepthwiseConvS8});
 }
 
 Status PrepareConvInteger(OpContext& ctx) {
@@ -152,7 +170,7 @@ Status PrepareConvInteger(OpContext& ctx) {
   AccumulatorInputs io;
   io.x = 0, io.w = 1, io.x_zero_point = 2, io.w_zero_point = 3;
   io.int32_output = true;
-  return PrepareConvLike(ctx, io);
+  return PrepareConvLike(ctx, io, {ConvS8ToS32, DepthwiseConvS8ToS32});
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // read in place; B in [K, N] (MatMul) is rearranged once (Graph::
 // repacked_bytes), or per run when it is a graph input.
 #include "tinyonnx/graph/ops/quant_prepare.h"
+#include "tinyonnx/kernels/arm/dsp_kernels.h"
 
 namespace tinyonnx {
 namespace {
@@ -62,7 +63,9 @@ Status ReadGemmAttributes(OpContext& ctx, bool* trans_b) {
   return Status::kOk;
 }
 
-Status PrepareMatMulLike(OpContext& ctx, const AccumulatorInputs& io, bool gemm) {
+// `kernel` writes int8 (QLinearMatMul, QGemm) or int32 (MatMulInteger): each
+// op links only its own.
+Status PrepareMatMulLike(OpContext& ctx, const AccumulatorInputs& io, bool gemm, KernelFn kernel) {
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectOutputs(1, 1));
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectDType(io.x, {DType::kInt8, DType::kUint8}));
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectDType(io.w, {DType::kInt8, DType::kUint8}));
@@ -123,8 +126,14 @@ Status PrepareMatMulLike(OpContext& ctx, const AccumulatorInputs& io, bool gemm)
     BatchedFullyConnectedS8Params* params;
     TINYONNX_RETURN_IF_ERROR(ctx.New(&params));
     *params = mm;
-    core = io.int32_output ? BatchedFullyConnectedS8ToS32 : BatchedFullyConnectedS8;
+    core = kernel;
     core_params = params;
+    const bool one_matrix = mm.batch_count == 1 && !io.int32_output;
+    const KernelFn dsp = one_matrix ? SelectDspFullyConnectedS8(mm.fc) : nullptr;
+    if (dsp != nullptr) {  // the DSP kernel runs on the one matrix's fully connected part
+      core = dsp;
+      core_params = &params->fc;
+    }
   } else {
     if (io.bias >= 0 && ctx.has_input(io.bias)) {
       return ctx.Fail(Status::kUnsupported, "a bias needs constant weights and quantization");
@@ -132,6 +141,7 @@ Status PrepareMatMulLike(OpContext& ctx, const AccumulatorInputs& io, bool gemm)
     DynamicMatMulS8Params* params;
     TINYONNX_RETURN_IF_ERROR(ctx.New(&params));
     params->matmul = mm;
+    params->kernel = kernel;
     SetDynamicQuantization(quant, io.int32_output, params);
     params->weight_input = w.is_constant() ? -1 : static_cast<int16_t>(io.w);
     params->weight_matrices = matrices;
@@ -155,7 +165,7 @@ Status PrepareQLinearMatMul(OpContext& ctx) {
   io.x = 0, io.x_scale = 1, io.x_zero_point = 2, io.w = 3, io.w_scale = 4, io.w_zero_point = 5;
   io.y_scale = 6, io.y_zero_point = 7, io.act_lo = 9, io.act_hi = 10;
   if (ctx.has_input(8)) return ctx.Fail(Status::kInvalidModel, "QLinearMatMul has no input 8");
-  return PrepareMatMulLike(ctx, io, false);
+  return PrepareMatMulLike(ctx, io, false, BatchedFullyConnectedS8);
 }
 
 Status PrepareMatMulInteger(OpContext& ctx) {
@@ -163,7 +173,7 @@ Status PrepareMatMulInteger(OpContext& ctx) {
   AccumulatorInputs io;
   io.x = 0, io.w = 1, io.x_zero_point = 2, io.w_zero_point = 3;
   io.int32_output = true;
-  return PrepareMatMulLike(ctx, io, false);
+  return PrepareMatMulLike(ctx, io, false, BatchedFullyConnectedS8ToS32);
 }
 
 // com.microsoft QGemm: A, a_scale, a_zero_point, B, b_scale, b_zero_point,
@@ -173,7 +183,7 @@ Status PrepareQGemm(OpContext& ctx) {
   AccumulatorInputs io;
   io.x = 0, io.x_scale = 1, io.x_zero_point = 2, io.w = 3, io.w_scale = 4, io.w_zero_point = 5;
   io.bias = 6, io.y_scale = 7, io.y_zero_point = 8, io.act_lo = 9, io.act_hi = 10;
-  return PrepareMatMulLike(ctx, io, true);
+  return PrepareMatMulLike(ctx, io, true, BatchedFullyConnectedS8);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // quantization, which needs no requantization).
 #include "tinyonnx/graph/ops/quant_prepare.h"
 #include "tinyonnx/graph/ops/window.h"
+#include "tinyonnx/graph/passes.h"
 #include "tinyonnx/kernels/fixed_point.h"
 
 namespace tinyonnx {
@@ -141,6 +142,6 @@ extern const OpDef kQLinearAveragePoolOp{"QLinearAveragePool", "com.microsoft",
                                          PrepareQLinearAveragePool};
 extern const OpDef kQLinearGlobalAveragePoolOp{"QLinearGlobalAveragePool", "com.microsoft",
                                                PrepareQLinearGlobalAveragePool};
-extern const OpDef kMaxPoolS8Op{"MaxPool", "ai.tinyonnx", PrepareMaxPoolS8};
+extern const OpDef kMaxPoolS8Op{"MaxPool", "ai.tinyonnx", PrepareMaxPoolS8, 0, &kFuseMaxPoolPass};
 
 }  // namespace tinyonnx

@@ -3,6 +3,7 @@
 // graph inputs. When every reader is a quantized op the output is stored the
 // internal way (int8, channels-last for Conv-like readers).
 #include "tinyonnx/graph/ops/quant_axis.h"
+#include "tinyonnx/graph/passes.h"
 
 namespace tinyonnx {
 namespace {
@@ -35,6 +36,7 @@ Status PrepareQuantizeLinear(OpContext& ctx) {
 
 }  // namespace
 
-extern const OpDef kQuantizeLinearOp{"QuantizeLinear", "", PrepareQuantizeLinear};
+extern const OpDef kQuantizeLinearOp{"QuantizeLinear", "", PrepareQuantizeLinear, 0,
+                                    &kLowerQdqPass};
 
 }  // namespace tinyonnx

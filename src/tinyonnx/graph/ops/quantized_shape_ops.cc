@@ -10,7 +10,7 @@
 
 namespace tinyonnx {
 
-extern const OpDef kReshapeOp, kFlattenOp, kSqueezeOp, kUnsqueezeOp, kTransposeOp;
+extern const OpDef kReshapeOp, kFlattenOp, kSqueezeOp, kUnsqueezeOp;
 
 namespace {
 
@@ -43,7 +43,7 @@ Status PrepareReshapeLike(OpContext& ctx) {
 
 Status PrepareTransposeS8(OpContext& ctx) {
   const Value& x = ctx.input(0);
-  TINYONNX_RETURN_IF_ERROR(kTransposeOp.prepare(ctx));
+  TINYONNX_RETURN_IF_ERROR(PrepareTranspose(ctx));
   KeepQuantization(ctx);
   if (StoredInOnnxOrder(x) || x.is_constant()) return Status::kOk;
   // perm is valid (the ONNX prepare checked it); the copy is planned again

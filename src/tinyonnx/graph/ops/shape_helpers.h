@@ -49,6 +49,11 @@ constexpr int kMaxParts = 64;
 Status UseAxisParts(OpContext& ctx, const Shape& whole, int axis, const int64_t* part_dims,
                     int part_count, KernelFn kernel);
 
+// Transpose's Prepare, also the first step of TransposeS8's: called by
+// name, so TransposeS8 does not link kTransposeOp and the SinkTransposes
+// pass it brings.
+Status PrepareTranspose(OpContext& ctx);
+
 // Writes `value` as one element of `dtype` (bool: value != 0).
 void StoreScalar(double value, DType dtype, void* out);
 

@@ -3,6 +3,7 @@
 // the bytes do not move, and the output shares the input's storage.
 #include "tinyonnx/graph/op.h"
 #include "tinyonnx/graph/ops/shape_helpers.h"
+#include "tinyonnx/graph/passes.h"
 #include "tinyonnx/kernels/strided_copy.h"
 
 namespace tinyonnx {
@@ -31,6 +32,8 @@ Status ReadPermutation(OpContext& ctx, int rank, int64_t* perm) {
   return Status::kOk;
 }
 
+}  // namespace
+
 Status PrepareTranspose(OpContext& ctx) {
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectInputs(1, 1));
   TINYONNX_RETURN_IF_ERROR(ctx.ExpectOutputs(1, 1));
@@ -53,8 +56,6 @@ Status PrepareTranspose(OpContext& ctx) {
   return UseStridedCopy(ctx, plan);
 }
 
-}  // namespace
-
-extern const OpDef kTransposeOp{"Transpose", "", PrepareTranspose};
+extern const OpDef kTransposeOp{"Transpose", "", PrepareTranspose, 0, &kSinkTransposesPass};
 
 }  // namespace tinyonnx

@@ -17,6 +17,16 @@
 // The bias and fused BatchNorm/activation are applied to the finished
 // output. No scratch memory: on a microcontroller the arena is the scarce
 // resource.
+//
+// With a fused MaxPool (ConvParams::pool) the Conv's output map is never
+// written: each Conv output of a pool window is summed in registers, goes
+// through the epilogue and into the window's maximum. The sums add the
+// same products in the same order as the direct path (input channel, then
+// kernel taps row-major, from 0), so the result is bit-identical to the
+// unfused Conv and MaxPool.
+#include <limits>
+#include <type_traits>
+
 #include "tinyonnx/kernels/conv.h"
 #include "tinyonnx/kernels/gemm.h"
 #include "tinyonnx/kernels/reference/epilogue.h"
@@ -175,14 +185,17 @@ void ComputePlanes(const ConvParams& p, const float* input, UnalignedFloats weig
   }
 }
 
-// The raw sums of all output planes, computed directly.
-void ConvolveDirect(const ConvParams& p, const float* x, UnalignedFloats w, float* y) {
-  const WindowGeometry& g = p.window;
-  const int32_t in_plane = g.InputSize();
-  const int32_t out_plane = g.OutputSize();
+// Calls compute(channels, input, weights, oc, planes) for every block of
+// output channels: `channels` is std::integral_constant<int, kChannelBlock>
+// or <int, 1>, `input` the group's first input channel, `weights` W[oc] and
+// `planes` the block's first output plane (planes of out_plane elements).
+template <typename Compute>
+void ForEachChannelBlock(const ConvParams& p, const float* x, UnalignedFloats w, float* y,
+                         int32_t out_plane, Compute&& compute) {
+  const int32_t in_plane = p.window.InputSize();
   const int32_t group_in_channels = p.in_channels / p.group;
   const int32_t group_out_channels = p.out_channels / p.group;
-  const int32_t filter_size = group_in_channels * g.KernelSize();
+  const int32_t filter_size = group_in_channels * p.window.KernelSize();
   for (int32_t n = 0; n < p.batch; ++n) {
     for (int32_t oc = 0; oc < p.out_channels;) {
       // A block never crosses a group: its channels read the same inputs.
@@ -192,13 +205,195 @@ void ConvolveDirect(const ConvParams& p, const float* x, UnalignedFloats w, floa
       const float* input = x + (n * p.in_channels + group * group_in_channels) * in_plane;
       float* planes = y + (n * p.out_channels + oc) * out_plane;
       if (block == kChannelBlock) {
-        ComputePlanes<kChannelBlock>(p, input, w + oc * filter_size, planes);
+        compute(std::integral_constant<int, kChannelBlock>(), input, w + oc * filter_size, oc,
+                planes);
       } else {
-        ComputePlanes<1>(p, input, w + oc * filter_size, planes);
+        compute(std::integral_constant<int, 1>(), input, w + oc * filter_size, oc, planes);
       }
       oc += block;
     }
   }
+}
+
+// The raw sums of all output planes, computed directly.
+void ConvolveDirect(const ConvParams& p, const float* x, UnalignedFloats w, float* y) {
+  ForEachChannelBlock(p, x, w, y, p.window.OutputSize(),
+                      [&](auto channels, const float* input, UnalignedFloats weights, int32_t,
+                          float* planes) {
+                        ComputePlanes<decltype(channels)::value>(p, input, weights, planes);
+                      });
+}
+
+// The raw sums of kChannels channels at Conv output (od, oh, ow), added in
+// the direct path's order. `weights` is W[oc] of the first channel.
+template <int kChannels>
+void SumsAt(const ConvParams& p, const float* input, UnalignedFloats weights, int32_t od,
+            int32_t oh, int32_t ow, float* sums) {
+  const WindowGeometry& g = p.window;
+  const AxisWindow depth = WindowAt(g, 0, od);
+  const AxisWindow rows = WindowAt(g, 1, oh);
+  const AxisWindow columns = WindowAt(g, 2, ow);
+  const int32_t kernel_size = g.KernelSize();
+  const int32_t channels = p.in_channels / p.group;
+  const int32_t filter_size = channels * kernel_size;
+  // Local sums stay in registers (the stores to `sums` could alias).
+  float acc[kChannels] = {};
+  for (int32_t ic = 0; ic < channels; ++ic) {
+    const float* plane = input + ic * g.InputSize();
+    for (int32_t kd = depth.first; kd < depth.last; ++kd) {
+      const int32_t id = depth.start + kd * g.dilation[0];
+      for (int32_t kh = rows.first; kh < rows.last; ++kh) {
+        const int32_t ih = rows.start + kh * g.dilation[1];
+        const float* in = plane + (id * g.input[1] + ih) * g.input[2] + columns.start;
+        const UnalignedFloats taps =
+            weights + ic * kernel_size + (kd * g.kernel[1] + kh) * g.kernel[2];
+        for (int32_t kw = columns.first; kw < columns.last; ++kw) {
+          const float v = in[kw * g.dilation[2]];
+#pragma GCC unroll 4
+          for (int c = 0; c < kChannels; ++c) acc[c] += taps[c * filter_size + kw] * v;
+        }
+      }
+    }
+  }
+  for (int c = 0; c < kChannels; ++c) sums[c] = acc[c];
+}
+
+// Conv outputs [first, last) along each axis read every kernel tap inside
+// the input (no padding).
+struct InteriorOutputs {
+  int32_t first[kWindowAxes];
+  int32_t last[kWindowAxes];
+
+  bool Contains(int32_t od, int32_t oh, int32_t ow) const {
+    return od >= first[0] && od < last[0] && oh >= first[1] && oh < last[1] && ow >= first[2] &&
+           ow < last[2];
+  }
+};
+
+InteriorOutputs FindInteriorOutputs(const WindowGeometry& g) {
+  InteriorOutputs interior;
+  for (int axis = 0; axis < kWindowAxes; ++axis) {
+    // Output o reads input o * stride - pad_begin + k * dilation for k < kernel.
+    const int32_t stride = g.stride[axis];
+    const int32_t room = g.input[axis] - 1 - (g.kernel[axis] - 1) * g.dilation[axis] +
+                         g.pad_begin[axis];
+    const int32_t last = room < 0 ? 0 : room / stride + 1;
+    interior.first[axis] = CeilDiv(g.pad_begin[axis], stride);
+    interior.last[axis] = last < g.output[axis] ? last : g.output[axis];
+  }
+  return interior;
+}
+
+// Pool cells summed together when their windows lie inside the input: the
+// weights of a tap are loaded once for all of them.
+constexpr int kCellTile = 4;
+
+// The raw sums of kChannels channels at kCellTile Conv outputs whose
+// windows lie inside the input, added in the direct path's order.
+// `origin[i]` is the input offset (within a plane) of output i's window.
+template <int kChannels>
+void InteriorSums(const ConvParams& p, const float* input, UnalignedFloats weights,
+                  const int32_t* origin, float (*sums)[kChannels]) {
+  const WindowGeometry& g = p.window;
+  const int32_t kernel_size = g.KernelSize();
+  const int32_t channels = p.in_channels / p.group;
+  const int32_t filter_size = channels * kernel_size;
+  float acc[kCellTile][kChannels] = {};
+  for (int32_t ic = 0; ic < channels; ++ic) {
+    const float* plane = input + ic * g.InputSize();
+    for (int32_t kd = 0; kd < g.kernel[0]; ++kd) {
+      for (int32_t kh = 0; kh < g.kernel[1]; ++kh) {
+        const float* row =
+            plane + (kd * g.dilation[0] * g.input[1] + kh * g.dilation[1]) * g.input[2];
+        const UnalignedFloats taps =
+            weights + ic * kernel_size + (kd * g.kernel[1] + kh) * g.kernel[2];
+        for (int32_t kw = 0; kw < g.kernel[2]; ++kw) {
+          float w[kChannels];
+#pragma GCC unroll 4
+          for (int c = 0; c < kChannels; ++c) w[c] = taps[c * filter_size + kw];
+          const float* tap = row + kw * g.dilation[2];
+#pragma GCC unroll 4
+          for (int i = 0; i < kCellTile; ++i) {
+            const float v = tap[origin[i]];
+#pragma GCC unroll 4
+            for (int c = 0; c < kChannels; ++c) acc[i][c] += w[c] * v;
+          }
+        }
+      }
+    }
+  }
+  for (int i = 0; i < kCellTile; ++i) {
+    for (int c = 0; c < kChannels; ++c) sums[i][c] = acc[i][c];
+  }
+}
+
+// The pooled planes of kChannels channels starting at output channel oc:
+// per pool window, the maximum of the Conv outputs after the epilogue,
+// compared as MaxPool compares (from the lowest float, ties keep the
+// first, cells in row-major order).
+template <int kChannels>
+void PoolPlanes(const ConvParams& p, const float* input, UnalignedFloats weights,
+                const float* bias, int32_t oc, float* planes) {
+  const WindowGeometry& g = p.window;
+  const FusedMaxPool& pool = p.pool;
+  const FloatEpilogue epilogue = p.epilogue;  // a local copy stays in registers
+  float scale[kChannels], shift[kChannels];
+  for (int c = 0; c < kChannels; ++c) {
+    scale[c] = EpilogueScale(epilogue, oc + c);
+    shift[c] = bias != nullptr ? bias[oc + c] : 0.0f;
+  }
+  const InteriorOutputs interior = FindInteriorOutputs(g);
+  const int32_t cells = pool.kernel[0] * pool.kernel[1] * pool.kernel[2];
+  const int32_t pooled_plane = pool.OutputSize();
+  ForEachPooledPosition(pool, [&](int32_t pixel, int32_t pd, int32_t ph, int32_t pw) {
+    // The window's first and last Conv outputs bound all of its outputs.
+    const int32_t od = pd * pool.kernel[0], oh = ph * pool.kernel[1], ow = pw * pool.kernel[2];
+    const bool inside = interior.Contains(od, oh, ow) &&
+                        interior.Contains(od + pool.kernel[0] - 1, oh + pool.kernel[1] - 1,
+                                          ow + pool.kernel[2] - 1);
+    float best[kChannels];
+    for (int c = 0; c < kChannels; ++c) best[c] = std::numeric_limits<float>::lowest();
+    for (int32_t first = 0; first < cells; first += kCellTile) {
+      const int32_t count = cells - first < kCellTile ? cells - first : kCellTile;
+      int32_t position[kCellTile][kWindowAxes];
+      int32_t origin[kCellTile];
+      for (int32_t i = 0; i < count; ++i) {
+        const int32_t cell = first + i;
+        position[i][0] = od + cell / (pool.kernel[1] * pool.kernel[2]);
+        position[i][1] = oh + (cell / pool.kernel[2]) % pool.kernel[1];
+        position[i][2] = ow + cell % pool.kernel[2];
+        origin[i] = ((position[i][0] * g.stride[0] - g.pad_begin[0]) * g.input[1] +
+                     position[i][1] * g.stride[1] - g.pad_begin[1]) * g.input[2] +
+                    position[i][2] * g.stride[2] - g.pad_begin[2];
+      }
+      float sums[kCellTile][kChannels];
+      if (inside && count == kCellTile) {
+        InteriorSums<kChannels>(p, input, weights, origin, sums);
+      } else {
+        for (int32_t i = 0; i < count; ++i) {
+          SumsAt<kChannels>(p, input, weights, position[i][0], position[i][1], position[i][2],
+                            sums[i]);
+        }
+      }
+      for (int32_t i = 0; i < count; ++i) {
+        for (int c = 0; c < kChannels; ++c) {
+          const float v = ApplyEpilogue(sums[i][c], scale[c], shift[c], epilogue);
+          best[c] = v > best[c] ? v : best[c];
+        }
+      }
+    }
+    for (int c = 0; c < kChannels; ++c) planes[c * pooled_plane + pixel] = best[c];
+  });
+}
+
+// The pooled output, epilogue included.
+void ConvolvePooled(const ConvParams& p, const float* x, UnalignedFloats w, const float* bias,
+                    float* y) {
+  ForEachChannelBlock(p, x, w, y, p.pool.OutputSize(),
+                      [&](auto channels, const float* input, UnalignedFloats weights, int32_t oc,
+                          float* planes) {
+                        PoolPlanes<decltype(channels)::value>(p, input, weights, bias, oc, planes);
+                      });
 }
 
 // The raw sums of a pointwise convolution: per batch and group,
@@ -228,6 +423,10 @@ void ConvFloat(const void* params, const void* const* inputs, void* const* outpu
   const float* x = static_cast<const float*>(inputs[0]);
   const float* bias = p.bias_is_input ? static_cast<const float*>(inputs[2]) : p.epilogue.bias;
   float* y = static_cast<float*>(outputs[0]);
+  if (p.pool.Active()) {
+    ConvolvePooled(p, x, UnalignedFloats(inputs[1]), bias, y);
+    return;
+  }
   if (p.pointwise) {
     ConvolvePointwise(p, x, inputs[1], y);
   } else {

@@ -27,27 +27,24 @@ struct ConvLoops {
     const int32_t group_out = p.out_channels / p.group;
     const int32_t filter_size = g.KernelSize() * group_in;
     const bool runs = p.group == 1 && g.dilation[2] == 1;
-    ForEachWindow(g, p.batch, p.in_channels, p.out_channels, x, y,
-                  [&](const int8_t* x_batch, typename Store::Type* out, const Window3& w) {
-      for (int32_t oc = 0; oc < p.out_channels; ++oc) {
-        const int32_t first_in = (oc / group_out) * group_in;
-        const int8_t* filter = p.weights + oc * filter_size;
-        const int32_t filter_offset = kFilterOffset ? q.filter_offset[oc] : 0;
-        int32_t acc = 0;
-        if (runs) {
-          ForEachTapRun(g, w, [&](int32_t in_pixel, int32_t tap, int32_t count) {
-            acc += Dot<kFilterOffset>(x_batch + in_pixel * p.in_channels, filter + tap * group_in,
-                                      count * group_in, q.input_offset, filter_offset);
-          });
-        } else {
-          ForEachTap(g, w, [&](int32_t in_pixel, int32_t tap) {
-            acc += Dot<kFilterOffset>(x_batch + in_pixel * p.in_channels + first_in,
-                                      filter + tap * group_in, group_in, q.input_offset,
-                                      filter_offset);
-          });
-        }
-        Store::Store(out + oc, acc, q, oc);
+    StoreConvOutputs<Store>(p, x, y, [&](const int8_t* x_batch, int32_t oc, const Window3& w) {
+      const int32_t first_in = (oc / group_out) * group_in;
+      const int8_t* filter = p.weights + oc * filter_size;
+      const int32_t filter_offset = kFilterOffset ? q.filter_offset[oc] : 0;
+      int32_t acc = 0;
+      if (runs) {
+        ForEachTapRun(g, w, [&](int32_t in_pixel, int32_t tap, int32_t count) {
+          acc += Dot<kFilterOffset>(x_batch + in_pixel * p.in_channels, filter + tap * group_in,
+                                    count * group_in, q.input_offset, filter_offset);
+        });
+      } else {
+        ForEachTap(g, w, [&](int32_t in_pixel, int32_t tap) {
+          acc += Dot<kFilterOffset>(x_batch + in_pixel * p.in_channels + first_in,
+                                    filter + tap * group_in, group_in, q.input_offset,
+                                    filter_offset);
+        });
       }
+      return acc;
     });
   }
 };

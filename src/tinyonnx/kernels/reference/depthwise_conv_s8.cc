@@ -12,18 +12,15 @@ struct DepthwiseLoops {
     const WindowGeometry& g = p.window;
     const ChannelQuantization& q = p.quant;
     const int32_t multiplier = p.out_channels / p.in_channels;
-    ForEachWindow(g, p.batch, p.in_channels, p.out_channels, x, y,
-                  [&](const int8_t* x_batch, typename Store::Type* out, const Window3& w) {
-      for (int32_t oc = 0; oc < p.out_channels; ++oc) {
-        const int32_t ic = oc / multiplier;
-        const int32_t filter_offset = kFilterOffset ? q.filter_offset[oc] : 0;
-        int32_t acc = 0;
-        ForEachTap(g, w, [&](int32_t in_pixel, int32_t tap) {
-          acc += (x_batch[in_pixel * p.in_channels + ic] + q.input_offset) *
-                 (p.weights[tap * p.out_channels + oc] + filter_offset);
-        });
-        Store::Store(out + oc, acc, q, oc);
-      }
+    StoreConvOutputs<Store>(p, x, y, [&](const int8_t* x_batch, int32_t oc, const Window3& w) {
+      const int32_t ic = oc / multiplier;
+      const int32_t filter_offset = kFilterOffset ? q.filter_offset[oc] : 0;
+      int32_t acc = 0;
+      ForEachTap(g, w, [&](int32_t in_pixel, int32_t tap) {
+        acc += (x_batch[in_pixel * p.in_channels + ic] + q.input_offset) *
+               (p.weights[tap * p.out_channels + oc] + filter_offset);
+      });
+      return acc;
     });
   }
 };

@@ -61,9 +61,7 @@ void DynamicConvS8(const void* params, const void* const* inputs, void* const* o
   }
   ResolveQuantization(p, inputs, conv.out_channels, arrays, &conv.quant);
   if (p.bias_input >= 0) conv.quant.bias = static_cast<const int32_t*>(inputs[p.bias_input]);
-  KernelFn kernel = p.depthwise ? (p.int32_output ? DepthwiseConvS8ToS32 : DepthwiseConvS8)
-                                : (p.int32_output ? ConvS8ToS32 : ConvS8);
-  kernel(&conv, inputs, outputs);
+  p.kernel(&conv, inputs, outputs);
 }
 
 void DynamicMatMulS8(const void* params, const void* const* inputs, void* const* outputs) {
@@ -81,8 +79,7 @@ void DynamicMatMulS8(const void* params, const void* const* inputs, void* const*
     matmul.fc.weights = dst;
   }
   ResolveQuantization(p, inputs, channels, arrays, &matmul.fc.quant);
-  KernelFn kernel = p.int32_output ? BatchedFullyConnectedS8ToS32 : BatchedFullyConnectedS8;
-  kernel(&matmul, inputs, outputs);
+  p.kernel(&matmul, inputs, outputs);
 }
 
 }  // namespace tinyonnx

@@ -71,6 +71,54 @@ inline void ForEachWindow(const WindowGeometry& g, int32_t batch, int32_t in_cha
   });
 }
 
+// The int8 Conv kernels' outputs: accumulate(x_batch, oc, window) gives the
+// accumulator of output channel oc at one output position, which Store
+// turns into the output. With a fused MaxPool (ConvS8Params::pool) the
+// stored value is the maximum accumulator over each pool window instead:
+// requantizing keeps the order of the accumulators (the bias add saturates,
+// the multiplier is never negative, the clamp is monotone), so this is the
+// maximum of the requantized outputs, as the unfused MaxPool computes it.
+template <typename Store, typename Accumulate>
+inline void StoreConvOutputs(const ConvS8Params& p, const int8_t* x, typename Store::Type* y,
+                             Accumulate&& accumulate) {
+  const WindowGeometry& g = p.window;
+  if (!p.pool.Active()) {
+    ForEachWindow(g, p.batch, p.in_channels, p.out_channels, x, y,
+                  [&](const int8_t* x_batch, typename Store::Type* out, const Window3& w) {
+      for (int32_t oc = 0; oc < p.out_channels; ++oc) {
+        Store::Store(out + oc, accumulate(x_batch, oc, w), p.quant, oc);
+      }
+    });
+    return;
+  }
+  // Output channels are pooled a chunk at a time so that the window of each
+  // Conv output is found once per chunk.
+  constexpr int32_t kChunk = 32;
+  for (int32_t n = 0; n < p.batch; ++n) {
+    const int8_t* x_batch = x + n * g.InputSize() * p.in_channels;
+    typename Store::Type* y_batch = y + n * p.pool.OutputSize() * p.out_channels;
+    ForEachPooledPosition(p.pool, [&](int32_t pixel, int32_t pd, int32_t ph, int32_t pw) {
+      typename Store::Type* out = y_batch + pixel * p.out_channels;
+      for (int32_t first = 0; first < p.out_channels; first += kChunk) {
+        const int32_t count = p.out_channels - first < kChunk ? p.out_channels - first : kChunk;
+        int32_t best[kChunk];
+        bool first_cell = true;
+        ForEachPoolCell(p.pool, pd, ph, pw, [&](int32_t od, int32_t oh, int32_t ow) {
+          const Window3 w = {{WindowAt(g, 0, od), WindowAt(g, 1, oh), WindowAt(g, 2, ow)}};
+          for (int32_t c = 0; c < count; ++c) {
+            const int32_t acc = accumulate(x_batch, first + c, w);
+            best[c] = first_cell || acc > best[c] ? acc : best[c];
+          }
+          first_cell = false;
+        });
+        for (int32_t c = 0; c < count; ++c) {
+          Store::Store(out + first + c, best[c], p.quant, first + c);
+        }
+      }
+    });
+  }
+}
+
 // A pool kernel: visit(params, x_batch, out, window) per output position.
 template <typename Visit>
 inline void RunPool(const void* params, const void* const* inputs, void* const* outputs,
