@@ -266,11 +266,14 @@ void PrintPlan(ReportWriter& out, const Interpreter& in) {
   const Figure figures[] = {
       {static_cast<int64_t>(m.activation_bytes), " bytes of activations planned, lower bound "},
       {static_cast<int64_t>(m.lower_bound), "\npersistent  "},
-      {static_cast<int64_t>(m.persistent_bytes), " bytes (graph, kernel parameters, plan; "},
+      {static_cast<int64_t>(m.persistent_bytes), " bytes (kernel parameters, plan, inputs/outputs; "},
       {static_cast<int64_t>(m.copied_constant_bytes), " bytes of constants copied, "},
       {static_cast<int64_t>(m.folded_bytes), " folded, "},
-      {static_cast<int64_t>(m.fused_bytes), " fused)\nrequired    "},
-      {static_cast<int64_t>(m.required_bytes), " bytes of arena in all\n"}};
+      {static_cast<int64_t>(m.fused_bytes), " fused)\nprepare     "},
+      {static_cast<int64_t>(m.prepare_peak_bytes),
+       " bytes at most while preparing (the graph IR)\nrequired    "},
+      {static_cast<int64_t>(m.required_bytes),
+       " bytes of arena in all (activations + persistent, or the prepare peak if larger)\n"}};
   PrintFigures(out, figures);
 }
 
