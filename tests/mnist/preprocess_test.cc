@@ -285,6 +285,37 @@ TEST(Preprocess, RejectsPgmHeaderNumbersBeyondInt) {
   EXPECT_EQ(img.width, 2);
 }
 
+// Found by fuzz_digit_image: a scan selecting a Huffman table that no DHT
+// segment defined makes stb_image 2.27 decode with uninitialized tables.
+TEST(Preprocess, RejectsJpegScanWithUndefinedHuffmanTable) {
+  const auto jpeg = [](uint8_t scan_tables) {
+    const uint8_t one_code_table[17] = {0, 1};  // one 2-bit code, value 0
+    std::string j("\xFF\xD8\xFF\xC4\x00\x26", 6);  // SOI, DHT of two tables
+    for (uint8_t table : {0x00, 0x10}) {                // DC 0, AC 0
+      j += static_cast<char>(table);
+      j.append(reinterpret_cast<const char*>(one_code_table + 1), 16);
+      j += '\0';
+    }
+    j += std::string("\xFF\xC0\x00\x0B\x08\x00\x08\x00\x08\x01\x01\x11\x00", 13);  // SOF0 8x8 gray
+    j += std::string("\xFF\xDA\x00\x08\x01\x01", 6) + static_cast<char>(scan_tables) +
+         std::string("\x00\x3F\x00", 3);  // SOS: component 1, Ss 0, Se 63
+    return j + std::string(16, '\0') + "\xFF\xD9";
+  };
+  GrayImage img;
+  std::string error;
+  const std::string undefined_dc = jpeg(0x30), undefined_ac = jpeg(0x02), defined = jpeg(0x00);
+  for (const std::string* bad : {&undefined_dc, &undefined_ac}) {
+    EXPECT_FALSE(DecodeGrayImage(reinterpret_cast<const uint8_t*>(bad->data()), bad->size(), &img, &error));
+    EXPECT_EQ(error,
+              "cannot decode the image: corrupt JPEG (a scan uses a Huffman table no DHT segment defines)");
+  }
+  // With tables 0 selected the scan passes the check (what stb then makes of
+  // the made-up data does not matter here).
+  error.clear();
+  DecodeGrayImage(reinterpret_cast<const uint8_t*>(defined.data()), defined.size(), &img, &error);
+  EXPECT_EQ(error.find("Huffman"), std::string::npos) << error;
+}
+
 TEST(Preprocess, AsciiArtHas28Lines) {
   DigitPixels px{};
   px[14 * 28 + 14] = 1.0f;

@@ -393,12 +393,16 @@ std::vector<Spread> Spreads(int n, double origin, double scale, double offset) {
 
 namespace {
 
-// stb_image 2.27 (Debian's libstb) writes past its Huffman size table when
-// a JPEG DHT segment declares more than 256 codes (fixed upstream in 2.28).
-// Walks the JPEG's marker segments (and the entropy-coded data between
-// them) and returns false if any DHT table is malformed that way.
-bool JpegHuffmanTablesAreSane(const uint8_t* p, size_t size) {
-  if (size < 2 || p[0] != 0xFF || p[1] != 0xD8) return true;  // not a JPEG
+// Two defects of stb_image 2.27 (Debian's libstb) on corrupt JPEG Huffman
+// data: it writes past its size table when a DHT segment declares more than
+// 256 codes (fixed upstream in 2.28), and it decodes a scan with a table no
+// DHT segment defined (its tables are uninitialized memory; the decoder then
+// reads past its maxcode array). Walks the JPEG's marker segments (and the
+// entropy-coded data between them) as stb reads them and returns what is
+// wrong, or nullptr.
+const char* JpegHuffmanProblem(const uint8_t* p, size_t size) {
+  if (size < 2 || p[0] != 0xFF || p[1] != 0xD8) return nullptr;  // not a JPEG
+  bool defined[2][4] = {};  // [DC, AC][table id] defined by a DHT segment so far
   size_t i = 2;
   while (i + 1 < size) {
     if (p[i] != 0xFF) {  // entropy-coded data: skip to the next marker
@@ -412,24 +416,40 @@ bool JpegHuffmanTablesAreSane(const uint8_t* p, size_t size) {
     }
     if (i + 3 >= size) break;
     const size_t length = size_t{p[i + 2]} << 8 | p[i + 3];
-    if (length < 2) return false;
+    if (length < 2) return "a marker segment shorter than its length field";
     const size_t end = std::min(size, i + 2 + length);
+    const auto at = [&](size_t k) -> uint8_t { return k < size ? p[k] : 0; };  // stb: 0 past the end
     if (marker == 0xC4) {
       // As stb reads it: table after table while the segment has bytes left,
-      // each read whole even past the segment (bytes past the file are 0).
+      // each read whole even past the segment.
       size_t k = i + 4;
       long remaining = static_cast<long>(length) - 2;
       while (remaining > 0 && k < size) {
         size_t n = 0;
-        for (size_t c = 0; c < 16; ++c) n += k + 1 + c < size ? p[k + 1 + c] : 0;
-        if (n > 256) return false;
+        for (size_t c = 0; c < 16; ++c) n += at(k + 1 + c);
+        if (n > 256) return "a Huffman table has more than 256 codes";
+        const uint8_t table_class = p[k] >> 4, id = p[k] & 15;
+        if (table_class < 2 && id < 4) defined[table_class][id] = true;  // stb refuses others
         remaining -= static_cast<long>(17 + n);
         k += 17 + n;
+      }
+    } else if (marker == 0xDA) {
+      // Start of scan: component count, then (component, DC << 4 | AC) pairs,
+      // then the spectral selection Ss, Se. DC tables serve scans from
+      // coefficient 0, AC tables scans that reach past it.
+      const size_t count = at(i + 4);
+      const bool dc = at(i + 5 + 2 * count) == 0, ac = at(i + 6 + 2 * count) > 0;
+      for (size_t c = 0; c < count; ++c) {
+        const uint8_t tables = at(i + 6 + 2 * c);
+        if ((dc && (tables >> 4) < 4 && !defined[0][tables >> 4]) ||
+            (ac && (tables & 15) < 4 && !defined[1][tables & 15])) {
+          return "a scan uses a Huffman table no DHT segment defines";
+        }
       }
     }
     i = end;
   }
-  return true;
+  return nullptr;
 }
 
 // stb_image 2.27 reads the width, height and maximum value of a binary
@@ -466,8 +486,8 @@ bool DecodeGrayImage(const uint8_t* bytes, size_t size, GrayImage* image, std::s
     *error = "cannot decode the image: the file is larger than 2 GiB";
     return false;
   }
-  if (!JpegHuffmanTablesAreSane(bytes, size)) {
-    *error = "cannot decode the image: corrupt JPEG (a Huffman table has more than 256 codes)";
+  if (const char* problem = JpegHuffmanProblem(bytes, size)) {
+    *error = std::string("cannot decode the image: corrupt JPEG (") + problem + ")";
     return false;
   }
   if (!PnmHeaderNumbersFit(bytes, size)) {
