@@ -102,14 +102,10 @@ class GraphWriter {
     return *this;
   }
   GraphWriter& Initializer(const std::string& name, std::vector<int64_t> dims, std::vector<float> values) {
-    std::string raw(values.size() * 4, '\0');
-    std::memcpy(&raw[0], values.data(), raw.size());
-    return RawInitializer(name, kFloat, dims, raw);
+    return RawInitializer(name, kFloat, dims, RawBytes(values));
   }
   GraphWriter& Int64Initializer(const std::string& name, std::vector<int64_t> dims, std::vector<int64_t> values) {
-    std::string raw(values.size() * 8, '\0');
-    std::memcpy(&raw[0], values.data(), raw.size());
-    return RawInitializer(name, kInt64, dims, raw);
+    return RawInitializer(name, kInt64, dims, RawBytes(values));
   }
   GraphWriter& RawInitializer(const std::string& name, int dtype, std::vector<int64_t> dims, const std::string& raw) {
     ProtoWriter t;

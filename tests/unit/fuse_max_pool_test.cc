@@ -39,13 +39,6 @@ std::vector<float> Random(int64_t count, std::mt19937& rng, float lo, float hi) 
   return v;
 }
 
-template <typename T>
-std::string Raw(const std::vector<T>& values) {
-  std::string raw(values.size() * sizeof(T), '\0');
-  std::memcpy(&raw[0], values.data(), raw.size());
-  return raw;
-}
-
 struct Result {
   std::string bytes;  // output 0
   uint32_t max_pools = 0;  // live MaxPool nodes after Prepare
@@ -200,15 +193,15 @@ std::string Int8Model(const Case& c, std::mt19937& rng) {
   GraphWriter g;
   g.Input("x", testing::kFloat, c.x)
       .Initializer("xs", {}, {xs})
-      .RawInitializer("xz", testing::kInt8, {}, Raw(std::vector<int8_t>{xz}))
+      .RawInitializer("xz", testing::kInt8, {}, testing::RawBytes(std::vector<int8_t>{xz}))
       .Initializer("ys", {}, {ys})
-      .RawInitializer("yz", testing::kInt8, {}, Raw(std::vector<int8_t>{yz}))
-      .RawInitializer("w", testing::kInt8, w_dims, Raw(w))
+      .RawInitializer("yz", testing::kInt8, {}, testing::RawBytes(std::vector<int8_t>{yz}))
+      .RawInitializer("w", testing::kInt8, w_dims, testing::RawBytes(w))
       .Initializer("ws", {o}, ws)
-      .RawInitializer("wz", testing::kInt8, {o}, Raw(std::vector<int8_t>(channels, 0)))
-      .RawInitializer("b", testing::kInt32, {o}, Raw(b))
+      .RawInitializer("wz", testing::kInt8, {o}, testing::RawBytes(std::vector<int8_t>(channels, 0)))
+      .RawInitializer("b", testing::kInt32, {o}, testing::RawBytes(b))
       .Initializer("bs", {o}, bs)
-      .RawInitializer("bz", testing::kInt32, {o}, Raw(std::vector<int32_t>(channels, 0)))
+      .RawInitializer("bz", testing::kInt32, {o}, testing::RawBytes(std::vector<int32_t>(channels, 0)))
       .Node("QuantizeLinear", {"x", "xs", "xz"}, {"xq"})
       .Node("DequantizeLinear", {"xq", "xs", "xz"}, {"xd"})
       .Node("DequantizeLinear", {"w", "ws", "wz"}, {"wd"}, {Attr::Int("axis", 0)})
