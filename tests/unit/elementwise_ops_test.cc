@@ -143,7 +143,7 @@ class Harness {
   const void* ParamsOf(const char* op) const {
     const Graph& graph = interpreter_->graph();
     for (uint32_t n = 0; n < graph.node_count; ++n) {
-      if (!graph.nodes[n].removed && graph.nodes[n].view.op_type == op) {
+      if (!graph.nodes[n].removed && graph.nodes[n].View().op_type == op) {
         return graph.nodes[n].params;
       }
     }
@@ -156,7 +156,7 @@ class Harness {
     const Graph& graph = interpreter_->graph();
     for (uint32_t s = 0; s < plan.step_count; ++s) {
       const Node& node = graph.nodes[plan.steps[s].node];
-      if (!(node.view.op_type == op)) continue;
+      if (!(node.View().op_type == op)) continue;
       for (uint16_t k = 0; k < node.input_count; ++k) {
         if (plan.steps[s].inputs[k] == plan.steps[s].outputs[0]) return true;
       }

@@ -67,7 +67,7 @@ Result RunModel(const std::string& model, const OpResolver& resolver,
   result.bytes.assign(static_cast<const char*>(out.raw), out.ByteSize());
   const Graph& g = interpreter.graph();
   for (uint32_t i = 0; i < g.node_count; ++i) {
-    result.max_pools += !g.nodes[i].removed && g.nodes[i].view.op_type == "MaxPool";
+    result.max_pools += !g.nodes[i].removed && g.nodes[i].View().op_type == "MaxPool";
   }
   return result;
 }

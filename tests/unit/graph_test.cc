@@ -28,7 +28,7 @@ class GraphTest : public ::testing::Test {
   uint32_t LiveNodes(const char* op) const {
     const Graph& g = interpreter_->graph();
     uint32_t n = 0;
-    for (uint32_t i = 0; i < g.node_count; ++i) n += !g.nodes[i].removed && g.nodes[i].view.op_type == op;
+    for (uint32_t i = 0; i < g.node_count; ++i) n += !g.nodes[i].removed && g.nodes[i].View().op_type == op;
     return n;
   }
 

@@ -108,14 +108,14 @@ class NnOpsTest : public ::testing::Test {
     const Graph& g = interpreter_->graph();
     uint32_t n = 0;
     for (uint32_t i = 0; i < g.node_count; ++i) {
-      n += !g.nodes[i].removed && g.nodes[i].view.op_type == op;
+      n += !g.nodes[i].removed && g.nodes[i].View().op_type == op;
     }
     return n;
   }
   const Node* FirstLive(const char* op) const {
     const Graph& g = interpreter_->graph();
     for (uint32_t i = 0; i < g.node_count; ++i) {
-      if (!g.nodes[i].removed && g.nodes[i].view.op_type == op) return &g.nodes[i];
+      if (!g.nodes[i].removed && g.nodes[i].View().op_type == op) return &g.nodes[i];
     }
     return nullptr;
   }

@@ -35,7 +35,7 @@ std::vector<float> GemmWeightsByRow(const Value& b, bool b_transposed, int64_t n
 bool ReadTransA(const Node& node) {
   AttributeView attribute;
   const char* problem = nullptr;
-  return node.view.FindAttribute("transA", &attribute, &problem) && problem == nullptr &&
+  return node.View().FindAttribute("transA", &attribute, &problem) && problem == nullptr &&
          attribute.type == AttributeView::kInt && attribute.i == 1;
 }
 
@@ -55,7 +55,7 @@ std::vector<float> ConstantFloats(const Value& value) {
 
 EffectiveLayer ReadEffectiveLayer(const Graph& graph, int32_t n) {
   const Node& node = graph.nodes[n];
-  const std::string label = "node '" + ToString(node.view.name) + "' (" + ToString(node.view.op_type) + ")";
+  const std::string label = "node '" + ToString(node.View().name) + "' (" + ToString(node.View().op_type) + ")";
   if (node.epilogue == nullptr || node.input_count < 2 || node.inputs[1] < 0) {
     throw QuantizeError("internal: " + label + " has no epilogue or no weights");
   }
@@ -64,14 +64,14 @@ EffectiveLayer ReadEffectiveLayer(const Graph& graph, int32_t n) {
   EffectiveLayer layer;
   layer.clamp_min = epilogue.min;
   layer.clamp_max = epilogue.max;
-  if (IsDefaultDomainOp(node, "Conv")) {
+  if (node.IsOp("Conv")) {
     const auto& params = *static_cast<const ConvParams*>(node.params);
     layer.conv = true;
     layer.weights = ConstantFloats(w);
     layer.weight_dims = Dims(w.shape);
     layer.group = params.group;
     layer.depthwise = params.group > 1 && params.group == params.in_channels && layer.weight_dims[1] == 1;
-  } else if (IsDefaultDomainOp(node, "Gemm")) {
+  } else if (node.IsOp("Gemm")) {
     const auto& params = *static_cast<const GemmParams*>(node.params);
     const int64_t rows = params.product.n, columns = params.product.k;
     layer.weights = GemmWeightsByRow(w, params.product.b_transposed, rows, columns);

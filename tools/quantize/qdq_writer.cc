@@ -24,7 +24,7 @@ int64_t DefaultOpset(const onnx::ModelProto& model) {
 }
 
 std::string NodeLabel(const Node& node) {
-  return "node '" + ToString(node.view.name) + "' (" + ToString(node.view.op_type) + ")";
+  return "node '" + ToString(node.View().name) + "' (" + ToString(node.View().op_type) + ")";
 }
 
 onnx::TensorProto::DataType OnnxType(DType dtype) {
@@ -230,7 +230,7 @@ void QdqGraphWriter::WriteConstant(int32_t v) {
   out_.other_constant_bytes += AddInitializer(NameOf(v), value.dtype, dims, value.data, bytes);
   // Computed at prepare time (a folded shape chain) for the calibration
   // input's shape, which the written model then needs.
-  if (value.producer >= 0 && graph_.nodes[value.producer].view.op_type != "Constant") {
+  if (value.producer >= 0 && graph_.nodes[value.producer].View().op_type != "Constant") {
     out_.fixed_input_shapes = true;
   }
 }
@@ -275,15 +275,15 @@ std::string QdqGraphWriter::WriteChannelsLastTranspose(int32_t x) {
 
 onnx::NodeProto QdqGraphWriter::OriginalNode(const Node& node) const {
   onnx::NodeProto proto;
-  if (!proto.ParseFromArray(node.view.message.data, static_cast<int>(node.view.message.size))) {
+  if (!proto.ParseFromArray(node.message.data, static_cast<int>(node.message.size))) {
     throw QuantizeError("cannot parse the NodeProto of " + NodeLabel(node));
   }
   return proto;
 }
 
 void QdqGraphWriter::CheckOpsetUpgrade(const Node& node) const {
-  if (original_opset_ >= kQdqOpset || !IsDefaultDomain(ToString(node.view.domain))) return;
-  const std::string op_type = ToString(node.view.op_type);
+  if (original_opset_ >= kQdqOpset || !IsDefaultDomain(ToString(node.View().domain))) return;
+  const std::string op_type = ToString(node.View().op_type);
   const std::string why = NodeLabel(node) + ": the model imports opset " + std::to_string(original_opset_) +
                           " and the QDQ model needs " + std::to_string(kQdqOpset) + ", where this op is defined "
                           "differently; convert the model first (onnx.version_converter.convert_version(model, 13))";
@@ -292,7 +292,7 @@ void QdqGraphWriter::CheckOpsetUpgrade(const Node& node) const {
     // Identical in both opsets only on a matrix along its last axis.
     AttributeView axis;
     const char* problem = nullptr;
-    bool has_axis = node.view.FindAttribute("axis", &axis, &problem);
+    bool has_axis = node.View().FindAttribute("axis", &axis, &problem);
     bool last_axis = !has_axis || axis.i == 1 || axis.i == -1;
     if (graph_.values[node.inputs[0]].shape.rank != 2 || !last_axis) throw QuantizeError(why);
   }
@@ -421,7 +421,7 @@ void QdqGraphWriter::WriteWeightedNode(int32_t n) {
   EffectiveLayer layer = ReadEffectiveLayer(graph_, n);
   CheckClampIsPerformedByRange(node, layer, y);
   WeightedLayerReport report;
-  report.layer = ToString(node.view.name).empty() ? NameOf(y) : ToString(node.view.name);
+  report.layer = ToString(node.View().name).empty() ? NameOf(y) : ToString(node.View().name);
   report.op_type = layer.conv ? "Conv" : "Gemm";
   report.weight_dims = layer.weight_dims;
   PermuteForChannelsLastFlatten(x, &layer, &report);

@@ -18,7 +18,7 @@ const char* const kOwnRangeOps[] = {"AveragePool", "GlobalAveragePool", "Add", "
 template <size_t N>
 bool IsOneOf(const Node& node, const char* const (&ops)[N]) {
   for (const char* op : ops) {
-    if (IsDefaultDomainOp(node, op)) return true;
+    if (node.IsOp(op)) return true;
   }
   return false;
 }
@@ -36,14 +36,14 @@ bool HasFusedTransform(const FloatEpilogue& e) {
 }
 
 std::string NodeLabel(const Node& node) {
-  return "node '" + ToString(node.view.name) + "' (" + ToString(node.view.op_type) + ")";
+  return "node '" + ToString(node.View().name) + "' (" + ToString(node.View().op_type) + ")";
 }
 
 // Conv or Gemm whose weights are constants: the epilogue (bias, folded
 // BatchNorm, fused Relu/Clip) becomes the int8 layer.
 bool IsWeightedLayer(const Graph& graph, const Node& node) {
-  const bool conv = IsDefaultDomainOp(node, "Conv");
-  const bool gemm = IsDefaultDomainOp(node, "Gemm");
+  const bool conv = node.IsOp("Conv");
+  const bool gemm = node.IsOp("Gemm");
   if ((!conv && !gemm) || node.epilogue == nullptr || !SingleOutput(node)) return false;
   if (node.input_count < 2 || node.inputs[0] < 0 || node.inputs[1] < 0) return false;
   const Value& x = graph.values[node.inputs[0]];
@@ -99,7 +99,7 @@ NodeRole ClassifyNode(const Graph& graph, const QuantPlan& plan, const Node& nod
 int64_t ReadIntAttribute(const Node& node, const char* name, int64_t fallback) {
   AttributeView attribute;
   const char* problem = nullptr;
-  if (!node.view.FindAttribute(name, &attribute, &problem) || problem != nullptr) return fallback;
+  if (!node.View().FindAttribute(name, &attribute, &problem) || problem != nullptr) return fallback;
   return attribute.type == AttributeView::kInt ? attribute.i : fallback;
 }
 
@@ -108,7 +108,7 @@ int64_t ReadIntAttribute(const Node& node, const char* name, int64_t fallback) {
 bool FlattensFeatureMapForGemm(const Graph& graph, const QuantPlan& plan, int32_t n) {
   const Node& node = graph.nodes[n];
   if (plan.role[n] != NodeRole::kSharedRange ||
-      !(IsDefaultDomainOp(node, "Flatten") || IsDefaultDomainOp(node, "Reshape"))) {
+      !(node.IsOp("Flatten") || node.IsOp("Reshape"))) {
     return false;
   }
   const Value& x = graph.values[node.inputs[0]];
@@ -122,7 +122,7 @@ bool FlattensFeatureMapForGemm(const Graph& graph, const QuantPlan& plan, int32_
   std::vector<int32_t> readers = Consumers(graph, node.outputs[0]);
   if (readers.size() != 1) return false;
   const Node& gemm = graph.nodes[readers[0]];
-  return IsDefaultDomainOp(gemm, "Gemm") && plan.role[readers[0]] == NodeRole::kWeighted &&
+  return gemm.IsOp("Gemm") && plan.role[readers[0]] == NodeRole::kWeighted &&
          gemm.inputs[0] == node.outputs[0] && gemm.inputs[1] != node.outputs[0] &&
          ReadIntAttribute(gemm, "transA", 0) == 0;
 }
@@ -131,19 +131,14 @@ bool FlattensFeatureMapForGemm(const Graph& graph, const QuantPlan& plan, int32_
 
 std::string ToString(Str s) { return s.data == nullptr ? std::string() : std::string(s.data, s.size); }
 
-bool IsDefaultDomainOp(const Node& node, const char* op_type) {
-  return !node.removed && (node.view.domain.empty() || node.view.domain == "ai.onnx") &&
-         node.view.op_type == op_type;
-}
-
 bool IsFloatActivation(const Value& value) {
   return value.dtype == DType::kFloat && !value.is_constant();
 }
 
 bool IsDataInput(const Node& node, int k) {
-  if (IsDefaultDomainOp(node, "Conv") || IsDefaultDomainOp(node, "Gemm") || IsDefaultDomainOp(node, "Clip") ||
-      IsDefaultDomainOp(node, "Reshape") || IsDefaultDomainOp(node, "Squeeze") ||
-      IsDefaultDomainOp(node, "Unsqueeze")) {
+  if (node.IsOp("Conv") || node.IsOp("Gemm") || node.IsOp("Clip") ||
+      node.IsOp("Reshape") || node.IsOp("Squeeze") ||
+      node.IsOp("Unsqueeze")) {
     return k == 0;
   }
   return true;

@@ -42,7 +42,6 @@ QuantPlan PlanQuantization(const Graph& graph);
 
 // Small helpers shared by the planner and the writer.
 std::string ToString(Str s);
-bool IsDefaultDomainOp(const Node& node, const char* op_type);
 bool IsFloatActivation(const Value& value);
 // Input k of `node` carries data that is quantized when the node is (not a
 // shape, not Clip's bounds, not a weight).

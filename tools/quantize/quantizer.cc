@@ -62,7 +62,7 @@ void ReportActivations(const Graph& graph, const QuantPlan& plan, const std::vec
     ActivationReport a;
     const Value& value = graph.values[v];
     a.name = names[v];
-    a.producer = value.producer >= 0 ? ToString(graph.nodes[value.producer].view.name) : "graph input";
+    a.producer = value.producer >= 0 ? ToString(graph.nodes[value.producer].View().name) : "graph input";
     if (plan.range_source[v] != v) a.shares_range_of = names[plan.range_source[v]];
     a.shape.assign(value.shape.dims, value.shape.dims + value.shape.rank);
     a.quant = quants[v];
@@ -78,7 +78,7 @@ void ReportNodes(const Graph& graph, const QuantPlan& plan, QuantizeReport* repo
     const Node& node = graph.nodes[n];
     if (plan.role[n] == NodeRole::kRemoved) continue;
     if (plan.role[n] == NodeRole::kFloat) {
-      report->float_nodes.push_back(ToString(node.view.name) + " (" + ToString(node.view.op_type) + ")");
+      report->float_nodes.push_back(ToString(node.View().name) + " (" + ToString(node.View().op_type) + ")");
     } else {
       ++report->quantized_nodes;
     }

@@ -196,10 +196,11 @@ Status Builder::AllocateTables() {
   uint32_t n = 0;
   ForEachField(g.message, kGraphNode, [&](WireReader& r) {
     Node& node = graph_.nodes[n++];
-    NodeView::Parse(r.bytes(), &node.view);
-    if (node.view.input_count > 65535 || node.view.output_count > 65535) return false;
-    node.input_count = static_cast<uint16_t>(node.view.input_count);
-    node.output_count = static_cast<uint16_t>(node.view.output_count);
+    node.message = r.bytes();
+    const NodeView view = node.View();
+    if (view.input_count > 65535 || view.output_count > 65535) return false;
+    node.input_count = static_cast<uint16_t>(view.input_count);
+    node.output_count = static_cast<uint16_t>(view.output_count);
     node.inputs = slots;
     slots += node.input_count;
     node.outputs = slots;
@@ -322,25 +323,26 @@ Status Builder::AddGraphInputs() {
 Status Builder::AddNodes() {
   for (uint32_t n = 0; n < graph_.node_count; ++n) {
     Node& node = graph_.nodes[n];
-    node.op = resolver_.Find(node.view.op_type, node.view.domain);
-    const int64_t opset = (node.view.domain.empty() || node.view.domain == "ai.onnx")
+    const NodeView view = node.View();
+    node.op = resolver_.Find(view.op_type, view.domain);
+    const int64_t opset = (view.domain.empty() || view.domain == "ai.onnx")
                               ? graph_.opset
-                              : graph_.model.OpsetVersion(node.view.domain);
+                              : graph_.model.OpsetVersion(view.domain);
     if (opset == 0) {
       return errors_.Report(Status::kInvalidModel,
                             "node '%.*s' uses domain '%.*s', which the model does not import",
-                            node.view.name.length(), node.view.name.data,
-                            node.view.domain.length(), node.view.domain.data);
+                            view.name.length(), view.name.data,
+                            view.domain.length(), view.domain.data);
     }
     if (opset < 1 || opset > 0x7FFFFFFF) {
       return errors_.Report(Status::kInvalidModel, "domain '%.*s' has opset version %lld",
-                            node.view.domain.length(), node.view.domain.data,
+                            view.domain.length(), view.domain.data,
                             static_cast<long long>(opset));
     }
     node.opset = static_cast<int32_t>(opset);
     uint32_t k = 0;
     Status status = Status::kOk;
-    ForEachField(node.view.message, kNodeOutput, [&](WireReader& r) {
+    ForEachField(node.message, kNodeOutput, [&](WireReader& r) {
       int32_t index = -1;
       if (!r.str().empty()) {
         status = AddValue(r.str(), &index);
@@ -360,15 +362,16 @@ Status Builder::ConnectNodeInputs() {
     Node& node = graph_.nodes[n];
     uint32_t k = 0;
     Status status = Status::kOk;
-    ForEachField(node.view.message, kNodeInput, [&](WireReader& r) {
+    const NodeView view = node.View();
+    ForEachField(node.message, kNodeInput, [&](WireReader& r) {
       int32_t index = -1;
       if (!r.str().empty()) {
         index = names_.Find(graph_, r.str());
         if (index < 0) {
           status = errors_.Report(Status::kInvalidModel,
                                   "node '%.*s' (%.*s) reads '%.*s', which nothing defines",
-                                  node.view.name.length(), node.view.name.data,
-                                  node.view.op_type.length(), node.view.op_type.data,
+                                  view.name.length(), view.name.data,
+                                  view.op_type.length(), view.op_type.data,
                                   r.str().length(), r.str().data);
           return false;
         }
@@ -486,7 +489,7 @@ Status SortTopologically(Graph* graph, Arena& arena, ErrorReporter& errors) {
     }
   }
   arena.ReleaseTemp(mark);
-  const NodeView& view = graph->nodes[at].view;
+  const NodeView view = graph->nodes[at].View();
   return errors.Report(Status::kInvalidModel,
                        "the graph has a cycle through node '%.*s' (%.*s)", view.name.length(),
                        view.name.data, view.op_type.length(), view.op_type.data);

@@ -12,11 +12,6 @@ namespace {
 
 constexpr float kFloatMax = 3.402823466e38f;
 
-bool IsOp(const Node& node, const char* op_type) {
-  return !node.removed && (node.view.domain.empty() || node.view.domain == "ai.onnx") &&
-         node.view.op_type == op_type;
-}
-
 // The live producer of the node's first input when that input is the
 // producer's output 0, feeds only this node and is no graph output, and the
 // node writes only its output 0; else -1.
@@ -65,7 +60,7 @@ bool ReadEpsilon(const Node& node, float* epsilon) {
   *epsilon = 1e-5f;
   AttributeView attribute;
   const char* problem = nullptr;
-  if (!node.view.FindAttribute("epsilon", &attribute, &problem)) return true;
+  if (!node.View().FindAttribute("epsilon", &attribute, &problem)) return true;
   if (problem != nullptr || attribute.type != AttributeView::kFloat) return false;
   *epsilon = attribute.f;
   return true;
@@ -78,8 +73,8 @@ bool ReadClipBounds(const Graph& graph, const Node& node, float* lo, float* hi) 
   if (node.opset < 11) {
     AttributeView attribute;
     const char* problem = nullptr;
-    if (node.view.FindAttribute("min", &attribute, &problem)) *lo = attribute.f;
-    if (node.view.FindAttribute("max", &attribute, &problem)) *hi = attribute.f;
+    if (node.View().FindAttribute("min", &attribute, &problem)) *lo = attribute.f;
+    if (node.View().FindAttribute("max", &attribute, &problem)) *hi = attribute.f;
     return problem == nullptr;
   }
   for (int k = 1; k <= 2; ++k) {
@@ -97,7 +92,7 @@ Status FuseBatchNorm(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareS
   for (uint32_t i = 0; i < graph.node_count; ++i) {
     int32_t n = graph.order[i];
     Node& bn = graph.nodes[n];
-    if (!IsOp(bn, "BatchNormalization") || bn.input_count != 5) continue;
+    if (!bn.IsOp("BatchNormalization") || bn.input_count != 5) continue;
     int32_t p = FusableProducer(graph, bn);
     if (p < 0) continue;
     FloatEpilogue& epilogue = *graph.nodes[p].epilogue;
@@ -112,7 +107,7 @@ Status FuseBatchNorm(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareS
     if (scale == nullptr || bias == nullptr) {
       return errors.Report(Status::kOutOfMemory,
                            "arena too small to fold BatchNormalization '%.*s'",
-                           bn.view.name.length(), bn.view.name.data);
+                           bn.View().name.length(), bn.View().name.data);
     }
     const float* gamma = static_cast<const float*>(graph.values[bn.inputs[1]].data);
     const float* beta = static_cast<const float*>(graph.values[bn.inputs[2]].data);
@@ -139,10 +134,10 @@ Status FuseActivations(Graph& graph, ErrorReporter&, PrepareStats* stats) {
     int32_t n = graph.order[i];
     Node& node = graph.nodes[n];
     float lo, hi;
-    if (IsOp(node, "Relu")) {
+    if (node.IsOp("Relu")) {
       lo = 0.0f;
       hi = kFloatMax;
-    } else if (!(IsOp(node, "Clip") && ReadClipBounds(graph, node, &lo, &hi))) {
+    } else if (!(node.IsOp("Clip") && ReadClipBounds(graph, node, &lo, &hi))) {
       continue;
     }
     int32_t p = FusableProducer(graph, node);

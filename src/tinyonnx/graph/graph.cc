@@ -31,6 +31,18 @@ const char* Shape::ToString(char* buffer, int size) const {
   return buffer;
 }
 
+NodeView Node::View() const {
+  NodeView view;
+  NodeView::Parse(message, &view);
+  return view;
+}
+
+bool Node::IsOp(const char* op_type) const {
+  if (removed) return false;
+  const NodeView view = View();
+  return (view.domain.empty() || view.domain == "ai.onnx") && view.op_type == op_type;
+}
+
 Shape Shape::Of(std::initializer_list<int32_t> dims) {
   Shape shape;
   for (int32_t d : dims) {

@@ -38,24 +38,34 @@ enum class ValueKind : uint8_t {
 };
 
 struct Value {
+  // Every table of the graph IR is in the arena during Prepare, so Value is
+  // packed: the kind and the flags share one byte (72 bytes on 32-bit targets).
+  Value()
+      : kind(ValueKind::kActivation),
+        shape_known(false),
+        is_graph_output(false),
+        data_in_model(false),
+        unaligned(false),
+        channels_last(false) {}
+
   Str name;
   DType dtype = DType::kUndefined;
-  ValueKind kind = ValueKind::kActivation;
-  bool shape_known = false;
-  bool is_graph_output = false;
-  Shape shape;
-  // Constants: the data (in the model bytes or in the persistent region).
-  const void* data = nullptr;
-  bool data_in_model = false;   // data points into the model bytes
+  ValueKind kind : 2;
+  bool shape_known : 1;
+  bool is_graph_output : 1;
+  bool data_in_model : 1;  // data points into the model bytes
   // The data is not aligned for its element type (raw_data may start at any
   // byte). Only inputs an op declares byte-safe receive such data; for the
   // others PrepareNodes copies it to aligned persistent memory first.
-  bool unaligned = false;
+  bool unaligned : 1;
   // A rank-4 int8 activation stored NHWC while its shape stays NCHW.
-  bool channels_last = false;
-  uint16_t consumers = 0;       // node inputs reading this value
-  int32_t producer = -1;        // node index
-  int32_t alias_of = -1;        // shares storage with this value (Reshape & co.)
+  bool channels_last : 1;
+  uint16_t consumers = 0;  // node inputs reading this value
+  Shape shape;
+  // Constants: the data (in the model bytes or in the persistent region).
+  const void* data = nullptr;
+  int32_t producer = -1;  // node index
+  int32_t alias_of = -1;  // shares storage with this value (Reshape & co.)
   // int8/uint8 activations: per-tensor quantization (real = scale * (q - zero_point)).
   float scale = 0.0f;
   int32_t zero_point = 0;
@@ -65,6 +75,7 @@ struct Value {
   int64_t ByteSize() const { return shape.ElementCount() * static_cast<int64_t>(DTypeSize(dtype)); }
   bool is_constant() const { return kind == ValueKind::kConstant; }
 };
+static_assert(sizeof(void*) != 4 || sizeof(Value) == 72, "Value is meant to stay packed");
 
 class OpContext;
 struct OpDef;
@@ -87,7 +98,10 @@ struct FloatEpilogue {
 };
 
 struct Node {
-  NodeView view;
+  // The NodeProto bytes; View() parses its name, op_type, domain and
+  // attributes on demand (keeping the parsed view here would cost ~36 bytes
+  // per node of the Prepare peak on a 32-bit target).
+  Bytes message;
   const OpDef* op = nullptr;
   int32_t opset = 0;
   int32_t* inputs = nullptr;  // value index, or -1 for an omitted optional input
@@ -105,6 +119,11 @@ struct Node {
   FusedMaxPool* pool = nullptr;
   uint32_t scratch_bytes = 0;
   void** scratch_slot = nullptr;      // receives the scratch address after planning
+
+  // The message was parsed once by the builder, so this cannot fail here.
+  NodeView View() const;
+  // Not removed, in the default domain and of this op_type.
+  bool IsOp(const char* op_type) const;
 };
 
 struct GraphOutput {

@@ -37,15 +37,14 @@ namespace {
 // The bytes of the zero constants LowerQdq adds (uint8 0, int8 0, float 0).
 alignas(4) const uint8_t kZeroBytes[4] = {0, 0, 0, 0};
 
-bool IsOp(const Node& node, const char* op_type) {
-  return !node.removed && (node.view.domain.empty() || node.view.domain == "ai.onnx") &&
-         node.op != nullptr && Str::FromCString(node.op->domain).empty() &&
-         node.view.op_type == op_type;
+// A default-domain node LowerQdq has not replaced by a com.microsoft/int8 op.
+bool IsUnloweredOp(const Node& node, const char* op_type) {
+  return node.IsOp(op_type) && node.op != nullptr && Str::FromCString(node.op->domain).empty();
 }
 
 bool IsAnyOf(const Node& node, const char* const* ops, size_t count) {
   for (size_t k = 0; k < count; ++k) {
-    if (IsOp(node, ops[k])) return true;
+    if (IsUnloweredOp(node, ops[k])) return true;
   }
   return false;
 }
@@ -147,14 +146,14 @@ DType Lowering::NominalType(int32_t value, int depth) const {
   const Node& node = graph_.nodes[v.producer];
   if (node.removed || node.op == nullptr) return DType::kUndefined;
   for (const ZeroPointPosition& p : kOutputZeroPoints) {
-    if (node.view.op_type != p.op_type) continue;
+    if (node.View().op_type != p.op_type) continue;
     if (p.zero_point < node.input_count && node.inputs[p.zero_point] >= 0) {
       return graph_.values[node.inputs[p.zero_point]].dtype;
     }
-    return node.view.op_type == "QuantizeLinear" ? DType::kUint8 : DType::kUndefined;
+    return node.View().op_type == "QuantizeLinear" ? DType::kUint8 : DType::kUndefined;
   }
   for (const char* op : kPassThroughOps) {
-    if (node.view.op_type == op && node.input_count > 0 && node.inputs[0] >= 0) {
+    if (node.View().op_type == op && node.input_count > 0 && node.inputs[0] >= 0) {
       return NominalType(node.inputs[0], depth + 1);
     }
   }
@@ -217,7 +216,7 @@ Status Lowering::FillZeroPoints() {
     const int32_t n = graph_.order[i];
     const Node& node = graph_.nodes[n];
     if (node.removed || node.op == nullptr || !IsQuantizedOp(node.op) || node.input_count < 1) continue;
-    const Str op = node.view.op_type;
+    const Str op = node.View().op_type;
     const int32_t x = node.inputs[0];
     if (op == "QuantizeLinear") {
       TINYONNX_RETURN_IF_ERROR(FillZeroPoint(n, 2, -1, DType::kUint8));
@@ -246,7 +245,7 @@ bool ScalarOrAbsent(const Graph& graph, int32_t value) {
 bool Lowering::MatchDq(int32_t value, Dq* dq) const {
   if (value < 0) return false;
   const int32_t p = graph_.values[value].producer;
-  if (p < 0 || !IsOp(graph_.nodes[p], "DequantizeLinear")) return false;
+  if (p < 0 || !IsUnloweredOp(graph_.nodes[p], "DequantizeLinear")) return false;
   const Node& node = graph_.nodes[p];
   if (node.input_count < 2 || node.inputs[0] < 0 || ConstInput(graph_, node, 1) == nullptr) return false;
   const int32_t zero_point = node.input_count > 2 ? node.inputs[2] : -1;
@@ -263,7 +262,7 @@ bool Lowering::MatchDq(int32_t value, Dq* dq) const {
 
 bool Lowering::MatchQ(int32_t value, Q* q) const {
   const int32_t c = SoleConsumer(graph_, value);
-  if (c < 0 || !IsOp(graph_.nodes[c], "QuantizeLinear")) return false;
+  if (c < 0 || !IsUnloweredOp(graph_.nodes[c], "QuantizeLinear")) return false;
   const Node& node = graph_.nodes[c];
   if (node.inputs[0] != value || node.input_count < 2 || node.outputs[0] < 0) return false;
   const int32_t zero_point = node.input_count > 2 ? node.inputs[2] : -1;
@@ -292,7 +291,7 @@ bool Lowering::MatchActivationAndQ(int32_t value, Q* q) const {
   const int32_t a = SoleConsumer(graph_, value);
   if (a < 0) return false;
   const Node& node = graph_.nodes[a];
-  const bool activation = (IsOp(node, "Relu") || (IsOp(node, "Clip") && ClipBoundsAreInputs(node))) &&
+  const bool activation = (IsUnloweredOp(node, "Relu") || (IsUnloweredOp(node, "Clip") && ClipBoundsAreInputs(node))) &&
                           node.inputs[0] == value && node.output_count == 1 && node.outputs[0] >= 0;
   if (!activation || !MatchQ(node.outputs[0], q)) return false;
   q->activation = a;
@@ -323,7 +322,7 @@ bool Lowering::ExposeWeight(Dq* dq, int rank, bool allow_transpose) {
   // Fake-quantized float weights (QuantizeLinear of constants, as PyTorch
   // exports them) become constant int8 when the QuantizeLinear folds.
   const Node& producer = graph_.nodes[w.producer];
-  if (IsOp(producer, "QuantizeLinear") && ConstInput(graph_, producer, 0) != nullptr &&
+  if (IsUnloweredOp(producer, "QuantizeLinear") && ConstInput(graph_, producer, 0) != nullptr &&
       ConstInput(graph_, producer, 1) != nullptr &&
       (producer.input_count < 3 || producer.inputs[2] < 0 || ConstInput(graph_, producer, 2) != nullptr)) {
     return rank_ok(graph_.values[producer.inputs[0]].shape.rank);
@@ -331,7 +330,7 @@ bool Lowering::ExposeWeight(Dq* dq, int rank, bool allow_transpose) {
   if (!allow_transpose || w.consumers != 1) return false;
   const int32_t t = w.producer;
   const Node& transpose = graph_.nodes[t];
-  if (!IsOp(transpose, "Transpose") || ConstInput(graph_, transpose, 0) == nullptr) return false;
+  if (!IsUnloweredOp(transpose, "Transpose") || ConstInput(graph_, transpose, 0) == nullptr) return false;
   const Value& src = graph_.values[transpose.inputs[0]];
   int64_t perm[kMaxRank];
   rank = src.shape.rank;
@@ -466,7 +465,7 @@ Status Lowering::ActivationBounds(const Q& q, int32_t* lo, int32_t* hi) {
   *lo = *hi = -1;
   if (q.activation < 0) return Status::kOk;
   const Node& a = graph_.nodes[q.activation];
-  if (a.view.op_type == "Relu") return ZeroConstant(DType::kFloat, lo);
+  if (a.View().op_type == "Relu") return ZeroConstant(DType::kFloat, lo);
   *lo = a.input_count > 1 ? a.inputs[1] : -1;
   *hi = a.input_count > 2 ? a.inputs[2] : -1;
   return Status::kOk;
@@ -475,8 +474,8 @@ Status Lowering::ActivationBounds(const Q& q, int32_t* lo, int32_t* hi) {
 // Conv, Gemm and MatMul.
 Status Lowering::LowerAccumulating(int32_t n, bool* lowered) {
   const Node& node = graph_.nodes[n];
-  const bool conv = IsOp(node, "Conv");
-  const bool gemm = IsOp(node, "Gemm");
+  const bool conv = IsUnloweredOp(node, "Conv");
+  const bool gemm = IsUnloweredOp(node, "Gemm");
   if (node.input_count < 2 || node.output_count != 1 || node.outputs[0] < 0) return Status::kOk;
   Dq x, w;
   Q q;
@@ -493,7 +492,7 @@ Status Lowering::LowerAccumulating(int32_t n, bool* lowered) {
     AttributeView attribute;
     const char* problem = nullptr;
     for (const char* name : {"transA", "alpha", "beta"}) {
-      if (!node.view.FindAttribute(name, &attribute, &problem)) continue;
+      if (!node.View().FindAttribute(name, &attribute, &problem)) continue;
       const bool neutral = name[0] == 't' ? attribute.i == 0 : attribute.f == 1.0f;
       if (problem != nullptr || !neutral) return Status::kOk;
     }
@@ -506,14 +505,14 @@ Status Lowering::LowerAccumulating(int32_t n, bool* lowered) {
   // Weights: constant (Conv: maybe behind a layout Transpose), per channel
   // along the output channels.
   if (!ExposeWeight(&w, conv ? 0 : 2, conv)) {
-    if (!(IsOp(node, "MatMul") && w.count == 1)) return Status::kOk;  // MatMul of two activations
+    if (!(IsUnloweredOp(node, "MatMul") && w.count == 1)) return Status::kOk;  // MatMul of two activations
   }
   AttributeView attribute;
   const char* problem = nullptr;
-  const bool trans_b = gemm && node.view.FindAttribute("transB", &attribute, &problem) && attribute.i != 0;
+  const bool trans_b = gemm && node.View().FindAttribute("transB", &attribute, &problem) && attribute.i != 0;
   if (w.count > 1) {
     int64_t axis = 1;
-    if (graph_.nodes[w.node].view.FindAttribute("axis", &attribute, &problem)) axis = attribute.i;
+    if (graph_.nodes[w.node].View().FindAttribute("axis", &attribute, &problem)) axis = attribute.i;
     const int64_t expected = conv || trans_b ? 0 : 1;
     if (axis < 0) axis += graph_.values[w.x].shape.rank;
     if (axis != expected) return Status::kOk;
@@ -551,7 +550,7 @@ Status Lowering::LowerPassThrough(int32_t n, bool* lowered) {
   for (uint16_t o = 1; o < node.output_count; ++o) {
     if (node.outputs[o] >= 0) return Status::kOk;  // MaxPool's Indices
   }
-  const Str type = node.view.op_type;
+  const Str type = node.View().op_type;
   const OpDef* op = Find(node.op->op_type, "ai.tinyonnx");
   if (op == nullptr) return Status::kOk;
   int32_t inputs[kMaxRank];
@@ -587,7 +586,7 @@ Status Lowering::LowerNode(int32_t n, bool* lowered) {
   const OpDef* op = nullptr;
   int32_t inputs[8];
   int count = 0;
-  if (IsOp(node, "Softmax") && node.input_count == 1) {
+  if (IsUnloweredOp(node, "Softmax") && node.input_count == 1) {
     op = Find("QLinearSoftmax", "com.microsoft");
     const int32_t list[] = {x.x, x.scale, x.zero_point, q.scale, q.zero_point};
     for (int k = 0; k < (quantized_output ? 5 : 3); ++k) inputs[count++] = list[k];
@@ -598,21 +597,21 @@ Status Lowering::LowerNode(int32_t n, bool* lowered) {
     return Status::kOk;
   }
   if (!quantized_output) return Status::kOk;
-  if (IsOp(node, "AveragePool") || IsOp(node, "GlobalAveragePool")) {
-    op = Find(node.view.op_type == "AveragePool" ? "QLinearAveragePool" : "QLinearGlobalAveragePool",
+  if (IsUnloweredOp(node, "AveragePool") || IsUnloweredOp(node, "GlobalAveragePool")) {
+    op = Find(node.View().op_type == "AveragePool" ? "QLinearAveragePool" : "QLinearGlobalAveragePool",
               "com.microsoft");
     const int32_t list[] = {x.x, x.scale, x.zero_point, q.scale, q.zero_point};
     for (int32_t v : list) inputs[count++] = v;
-  } else if (IsOp(node, "Add") || IsOp(node, "Mul")) {
+  } else if (IsUnloweredOp(node, "Add") || IsUnloweredOp(node, "Mul")) {
     Dq b;
     if (node.input_count != 2 || !MatchDq(node.inputs[1], &b) || b.count != 1) return Status::kOk;
-    op = Find(node.view.op_type == "Add" ? "QLinearAdd" : "QLinearMul", "com.microsoft");
+    op = Find(node.View().op_type == "Add" ? "QLinearAdd" : "QLinearMul", "com.microsoft");
     const int32_t list[] = {x.x, x.scale, x.zero_point, b.x, b.scale, b.zero_point, q.scale, q.zero_point};
     for (int32_t v : list) inputs[count++] = v;
-  } else if (IsOp(node, "Concat")) {
+  } else if (IsUnloweredOp(node, "Concat")) {
     return LowerConcat(n, q, lowered);
   } else if (IsAnyOf(node, kUnary, sizeof(kUnary) / sizeof(kUnary[0]))) {
-    if (IsOp(node, "Clip") && !ClipBoundsAreInputs(node) && node.opset >= 11) return Status::kOk;
+    if (IsUnloweredOp(node, "Clip") && !ClipBoundsAreInputs(node) && node.opset >= 11) return Status::kOk;
     op = Find("QLinearUnary", "ai.tinyonnx");
     const int32_t list[] = {x.x, x.scale, x.zero_point, q.scale, q.zero_point};
     for (int32_t v : list) inputs[count++] = v;
@@ -655,7 +654,7 @@ Status Lowering::LowerConcat(int32_t n, const Q& q, bool* lowered) {
 // 8-bit output 0 (not float or int32).
 bool ProducesEightBit(const Node& node) {
   if (node.removed || !IsQuantizedOp(node.op)) return false;
-  const Str op = node.view.op_type;
+  const Str op = node.View().op_type;
   if (op == "DequantizeLinear" || op == "ConvInteger" || op == "MatMulInteger") return false;
   if (Str::FromCString(node.op->op_type) == "QLinearSoftmax") {
     return node.input_count > 3 && node.inputs[3] >= 0;

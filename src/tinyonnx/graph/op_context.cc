@@ -58,7 +58,7 @@ Status OpContext::ExpectDType(int i, std::initializer_list<DType> allowed) {
 
 Status OpContext::FindAttribute(const char* name, AttributeView* attribute, bool* found) {
   const char* problem = nullptr;
-  *found = node_.view.FindAttribute(name, attribute, &problem);
+  *found = node_.View().FindAttribute(name, attribute, &problem);
   if (problem != nullptr) return Fail(Status::kInvalidModel, "attribute '%s': %s", name, problem);
   if (*found && !attribute->ref_attr_name.empty()) {
     return Fail(Status::kUnsupported, "attribute '%s' refers to a function attribute", name);
@@ -69,7 +69,7 @@ Status OpContext::FindAttribute(const char* name, AttributeView* attribute, bool
 bool OpContext::HasAttribute(const char* name) {
   AttributeView attribute;
   const char* problem = nullptr;
-  return node_.view.FindAttribute(name, &attribute, &problem);
+  return node_.View().FindAttribute(name, &attribute, &problem);
 }
 
 namespace {

@@ -9,11 +9,6 @@
 namespace tinyonnx {
 namespace {
 
-bool IsOp(const Node& node, const char* op_type) {
-  return !node.removed && (node.view.domain.empty() || node.view.domain == "ai.onnx") &&
-         node.view.op_type == op_type;
-}
-
 }  // namespace
 
 // SoleConsumer and ReadPerm are shared with LowerQdq (passes.h).
@@ -32,7 +27,7 @@ int32_t SoleConsumer(const Graph& graph, int32_t v) {
 bool ReadPerm(const Node& node, int64_t* perm, int* rank) {
   AttributeView attribute;
   const char* problem = nullptr;
-  if (!node.view.FindAttribute("perm", &attribute, &problem) || problem != nullptr ||
+  if (!node.View().FindAttribute("perm", &attribute, &problem) || problem != nullptr ||
       attribute.type != AttributeView::kInts || attribute.count > kMaxRank) {
     return false;
   }
@@ -69,13 +64,13 @@ bool IsUnaryElementwise(const Node& node) {
                                      "HardSigmoid", "HardSwish", "Abs", "Neg", "Exp",
                                      "Log", "Sqrt", "Reciprocal", "Floor", "Ceil", "Clip"};
   for (const char* op : kOps) {
-    if (IsOp(node, op)) return true;
+    if (node.IsOp(op)) return true;
   }
   return false;
 }
 
 bool IsBinaryElementwise(const Node& node) {
-  return IsOp(node, "Add") || IsOp(node, "Sub") || IsOp(node, "Mul") || IsOp(node, "Div");
+  return node.IsOp("Add") || node.IsOp("Sub") || node.IsOp("Mul") || node.IsOp("Div");
 }
 
 // Moves Transpose t below its consumer u (x -T-> a -U-> b becomes
@@ -165,8 +160,8 @@ void RemoveNode(Graph& graph, int32_t n) {
 void RemoveIdentities(Graph& graph) {
   for (uint32_t n = 0; n < graph.node_count; ++n) {
     Node& node = graph.nodes[n];
-    bool identity = IsOp(node, "Identity") && node.input_count == 1;
-    if (IsOp(node, "Dropout") && node.input_count >= 1) {
+    bool identity = node.IsOp("Identity") && node.input_count == 1;
+    if (node.IsOp("Dropout") && node.input_count >= 1) {
       bool mask_used = node.output_count > 1 && node.outputs[1] >= 0 &&
                        (graph.values[node.outputs[1]].consumers != 0 ||
                         graph.values[node.outputs[1]].is_graph_output);
@@ -191,7 +186,7 @@ Status SinkTransposes(Graph& graph, Arena& arena, ErrorReporter& errors, Prepare
     changed = false;
     for (uint32_t t = 0; t < graph.node_count; ++t) {
       Node& transpose = graph.nodes[t];
-      if (!IsOp(transpose, "Transpose") || transpose.inputs[0] < 0) continue;
+      if (!transpose.IsOp("Transpose") || transpose.inputs[0] < 0) continue;
       int64_t perm[kMaxRank];
       int rank;
       if (!ReadPerm(transpose, perm, &rank)) continue;
@@ -200,7 +195,7 @@ Status SinkTransposes(Graph& graph, Arena& arena, ErrorReporter& errors, Prepare
       Node& consumer = graph.nodes[u];
       int64_t next[kMaxRank];
       int next_rank;
-      if (IsOp(consumer, "Transpose") && ReadPerm(consumer, next, &next_rank) &&
+      if (consumer.IsOp("Transpose") && ReadPerm(consumer, next, &next_rank) &&
           next_rank == rank && IsIdentityComposition(perm, next, rank)) {
         // x -T-> a -T'-> b with T'T = identity: readers of b read x.
         graph.ReplaceUses(consumer.outputs[0], transpose.inputs[0]);
@@ -279,8 +274,8 @@ Status PrepareNodes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareSt
     }
     if (status == Status::kOk) status = FoldIfConstant(graph, n, arena, errors, stats);
     if (status != Status::kOk) {
-      errors.Prefix("node '%.*s' (%.*s): ", node.view.name.length(), node.view.name.data,
-                    node.view.op_type.length(), node.view.op_type.data);
+      errors.Prefix("node '%.*s' (%.*s): ", node.View().name.length(), node.View().name.data,
+                    node.View().op_type.length(), node.View().op_type.data);
       return status;
     }
   }

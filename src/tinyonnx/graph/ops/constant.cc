@@ -17,7 +17,7 @@ Status PrepareConstant(OpContext& ctx) {
   Str name = out.name;
   AttributeView attribute;
   const char* problem = nullptr;
-  if (ctx.node().view.FindAttribute("value", &attribute, &problem)) {
+  if (ctx.node().View().FindAttribute("value", &attribute, &problem)) {
     if (problem != nullptr || attribute.type != AttributeView::kTensor) {
       return ctx.Fail(Status::kInvalidModel, "attribute 'value' is not a valid tensor");
     }

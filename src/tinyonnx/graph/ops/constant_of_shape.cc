@@ -16,7 +16,7 @@ Status ReadFillValue(OpContext& ctx, DType* dtype, FillParams* fill) {
   *dtype = DType::kFloat;
   AttributeView attribute;
   const char* problem = nullptr;
-  if (!ctx.node().view.FindAttribute("value", &attribute, &problem)) return Status::kOk;
+  if (!ctx.node().View().FindAttribute("value", &attribute, &problem)) return Status::kOk;
   if (problem != nullptr || attribute.type != AttributeView::kTensor) {
     return ctx.Fail(Status::kInvalidModel, "attribute 'value' is not a valid tensor");
   }

@@ -12,7 +12,7 @@ namespace tinyonnx {
 namespace {
 
 Status PrepareQdqOnly(OpContext& ctx) {
-  const Str op = ctx.node().view.op_type;
+  const Str op = ctx.node().View().op_type;
   return ctx.Fail(Status::kUnsupported,
                   "this build has %.*s only inside QDQ groups that LowerQdq turns into int8 ops "
                   "(k%.*sQdqOp), and this node is not in one, or its int8 op is not registered; "

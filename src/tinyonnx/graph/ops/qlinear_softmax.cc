@@ -18,7 +18,7 @@ Status PrepareQLinearSoftmax(OpContext& ctx) {
   // The semantics of the opset the node follows: its own attribute
   // (com.microsoft) or the model's (a rewritten Softmax).
   int64_t opset = ctx.opset();
-  if (Str::FromCString(ctx.node().op->domain) == ctx.node().view.domain) {
+  if (Str::FromCString(ctx.node().op->domain) == ctx.node().View().domain) {
     TINYONNX_RETURN_IF_ERROR(ctx.GetInt("opset", 13, &opset));
   }
   const bool single_axis = opset >= 13;

@@ -55,7 +55,7 @@ Status ReadClip(OpContext& ctx, UnaryFunction* f) {
 }
 
 Status ReadFunction(OpContext& ctx, UnaryFunction* f) {
-  const Str op = ctx.node().view.op_type;
+  const Str op = ctx.node().View().op_type;
   if (op == "Relu") {
     f->function = Function::kRelu;
   } else if (op == "Clip") {
