@@ -144,7 +144,7 @@ class Harness {
     const Graph& graph = interpreter_->graph();
     for (uint32_t n = 0; n < graph.node_count; ++n) {
       if (!graph.nodes[n].removed && graph.nodes[n].View().op_type == op) {
-        return graph.nodes[n].params;
+        return graph.prepared[n].params;
       }
     }
     return nullptr;

@@ -112,10 +112,11 @@ class NnOpsTest : public ::testing::Test {
     }
     return n;
   }
-  const Node* FirstLive(const char* op) const {
+  // What prepare set up for the first live node of this op.
+  const PreparedNode* FirstLive(const char* op) const {
     const Graph& g = interpreter_->graph();
     for (uint32_t i = 0; i < g.node_count; ++i) {
-      if (!g.nodes[i].removed && g.nodes[i].View().op_type == op) return &g.nodes[i];
+      if (!g.nodes[i].removed && g.nodes[i].View().op_type == op) return &g.prepared[i];
     }
     return nullptr;
   }
@@ -378,7 +379,7 @@ TEST_F(NnOpsTest, ConvExposesEpilogueOnlyForConstantBias) {
   ConvCase c = Conv({1, 2, 6, 6}, 3, {3, 3});
   std::vector<float> w = Random(3 * 2 * 9, 2), b = Random(3, 3);
   ASSERT_EQ(Load(ConvModel(c, w, b)), Status::kOk) << error();
-  const Node* conv = FirstLive("Conv");
+  const PreparedNode* conv = FirstLive("Conv");
   ASSERT_NE(conv, nullptr);
   ASSERT_NE(conv->epilogue, nullptr);
   EXPECT_EQ(conv->epilogue->channels, 3);
@@ -756,7 +757,7 @@ TEST_P(GemmTest, MatchesNaiveGemm) {
           Attr::Float("alpha", c.alpha), Attr::Float("beta", c.beta)})
       .Output("y");
   ASSERT_EQ(Load(g.Model()), Status::kOk) << error();
-  const Node* gemm = FirstLive("Gemm");
+  const PreparedNode* gemm = FirstLive("Gemm");
   ASSERT_NE(gemm, nullptr);
   EXPECT_EQ(gemm->epilogue != nullptr, c.expect_epilogue);
   Run(inputs);

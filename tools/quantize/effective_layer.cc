@@ -56,23 +56,24 @@ std::vector<float> ConstantFloats(const Value& value) {
 EffectiveLayer ReadEffectiveLayer(const Graph& graph, int32_t n) {
   const Node& node = graph.nodes[n];
   const std::string label = "node '" + ToString(node.View().name) + "' (" + ToString(node.View().op_type) + ")";
-  if (node.epilogue == nullptr || node.input_count < 2 || node.inputs[1] < 0) {
+  const PreparedNode& prepared = graph.prepared[n];
+  if (prepared.epilogue == nullptr || node.input_count < 2 || node.inputs[1] < 0) {
     throw QuantizeError("internal: " + label + " has no epilogue or no weights");
   }
-  const FloatEpilogue& epilogue = *node.epilogue;
+  const FloatEpilogue& epilogue = *prepared.epilogue;
   const Value& w = graph.values[node.inputs[1]];
   EffectiveLayer layer;
   layer.clamp_min = epilogue.min;
   layer.clamp_max = epilogue.max;
   if (node.IsOp("Conv")) {
-    const auto& params = *static_cast<const ConvParams*>(node.params);
+    const auto& params = *static_cast<const ConvParams*>(prepared.params);
     layer.conv = true;
     layer.weights = ConstantFloats(w);
     layer.weight_dims = Dims(w.shape);
     layer.group = params.group;
     layer.depthwise = params.group > 1 && params.group == params.in_channels && layer.weight_dims[1] == 1;
   } else if (node.IsOp("Gemm")) {
-    const auto& params = *static_cast<const GemmParams*>(node.params);
+    const auto& params = *static_cast<const GemmParams*>(prepared.params);
     const int64_t rows = params.product.n, columns = params.product.k;
     layer.weights = GemmWeightsByRow(w, params.product.b_transposed, rows, columns);
     layer.weight_dims = {rows, columns};

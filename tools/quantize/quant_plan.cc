@@ -44,12 +44,13 @@ std::string NodeLabel(const Node& node) {
 bool IsWeightedLayer(const Graph& graph, const Node& node) {
   const bool conv = node.IsOp("Conv");
   const bool gemm = node.IsOp("Gemm");
-  if ((!conv && !gemm) || node.epilogue == nullptr || !SingleOutput(node)) return false;
+  const FloatEpilogue* epilogue = graph.prepared[&node - graph.nodes].epilogue;
+  if ((!conv && !gemm) || epilogue == nullptr || !SingleOutput(node)) return false;
   if (node.input_count < 2 || node.inputs[0] < 0 || node.inputs[1] < 0) return false;
   const Value& x = graph.values[node.inputs[0]];
   const Value& w = graph.values[node.inputs[1]];
   if (!w.is_constant() || w.dtype != DType::kFloat) {
-    if (HasFusedTransform(*node.epilogue)) {
+    if (HasFusedTransform(*epilogue)) {
       throw QuantizeError(NodeLabel(node) + ": BatchNormalization or an activation was fused into it, but its "
                           "weights are not constant, so it can be neither quantized nor written back as it was");
     }

@@ -184,6 +184,11 @@ Status Builder::AllocateTables() {
                           static_cast<unsigned>(graph_.value_capacity),
                           static_cast<unsigned>(NameTable::kMaxValues));
   }
+  if (g.node_count >= kMaxNodes) {
+    return errors_.Report(Status::kUnsupported,
+                          "the graph has %u nodes; tinyonnx builds graphs of fewer than %u",
+                          static_cast<unsigned>(g.node_count), static_cast<unsigned>(kMaxNodes));
+  }
   TINYONNX_RETURN_IF_ERROR(Allocate(&graph_.values, graph_.value_capacity, "values"));
   TINYONNX_RETURN_IF_ERROR(Allocate(&graph_.nodes, g.node_count, "nodes"));
   TINYONNX_RETURN_IF_ERROR(Allocate(&graph_.order, g.node_count, "node order"));

@@ -5,9 +5,9 @@
 // to the kernels' parameters and the plan, which lowers the arena Prepare
 // needs.
 //
-// Runs before PrepareNodes, so two fields are still unused and hold the new
-// indices, costing no memory: Value::arena_offset (the planner's, later) and
-// Node::scratch_bytes (the op's prepare sets it). Both are reset afterwards.
+// Runs before PrepareNodes, so Value::arena_offset (the planner's, later)
+// is still unused and holds the new value indices, costing no memory; the
+// new node indices go to Node::compact_index. Both are reset afterwards.
 #include <cstring>
 
 #include "tinyonnx/graph/passes.h"
@@ -24,14 +24,14 @@ uint8_t* AlignFor(void* cursor, size_t alignment) {
 int32_t NewValue(const Graph& graph, int32_t v) { return v >= 0 ? graph.values[v].arena_offset : -1; }
 
 int32_t NewNode(const Graph& graph, int32_t n) {
-  return n >= 0 && !graph.nodes[n].removed ? static_cast<int32_t>(graph.nodes[n].scratch_bytes) : -1;
+  return n >= 0 && !graph.nodes[n].removed ? static_cast<int32_t>(graph.nodes[n].compact_index) : -1;
 }
 
 // Numbers the live nodes; returns their count.
 uint32_t NumberNodes(Graph& graph) {
   uint32_t live = 0;
   for (uint32_t n = 0; n < graph.node_count; ++n) {
-    if (!graph.nodes[n].removed) graph.nodes[n].scratch_bytes = live++;
+    if (!graph.nodes[n].removed) graph.nodes[n].compact_index = static_cast<uint16_t>(live++);
   }
   return live;
 }
@@ -123,9 +123,9 @@ uint8_t* PackTables(Graph& graph, const int32_t* staged, uint32_t live_nodes, ui
   Node* nodes = reinterpret_cast<Node*>(AlignFor(cursor, alignof(Node)));
   for (uint32_t n = 0; n < graph.node_count; ++n) {
     if (graph.nodes[n].removed) continue;
-    Node& node = nodes[graph.nodes[n].scratch_bytes];
+    Node& node = nodes[graph.nodes[n].compact_index];
     std::memmove(static_cast<void*>(&node), &graph.nodes[n], sizeof(Node));
-    node.scratch_bytes = 0;
+    node.compact_index = 0;
   }
   cursor = reinterpret_cast<uint8_t*>(nodes + live_nodes);
   graph.order = MoveTable(graph.order, live_nodes, &cursor);

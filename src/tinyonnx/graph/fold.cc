@@ -23,13 +23,14 @@ bool AllOutputsConstant(const Graph& graph, const Node& node) {
 
 Status FoldIfConstant(Graph& graph, int32_t n, Arena& arena, ErrorReporter& errors,
                       PrepareStats* stats) {
-  Node& node = graph.nodes[n];
-  if (node.kernel != nullptr && AllInputsConstant(graph, node)) {
+  const Node& node = graph.nodes[n];
+  const PreparedNode& prepared = graph.prepared[n];
+  if (prepared.kernel != nullptr && AllInputsConstant(graph, node)) {
     size_t mark = arena.TempMark();
     const void** inputs = arena.NewTempArray<const void*>(node.input_count + 1);
     void** outputs = arena.NewTempArray<void*>(node.output_count + 1);
-    void* scratch = node.scratch_bytes ? arena.AllocateTemp(node.scratch_bytes, 16) : nullptr;
-    if (inputs == nullptr || outputs == nullptr || (node.scratch_bytes && scratch == nullptr)) {
+    void* scratch = prepared.scratch_bytes ? arena.AllocateTemp(prepared.scratch_bytes, 16) : nullptr;
+    if (inputs == nullptr || outputs == nullptr || (prepared.scratch_bytes && scratch == nullptr)) {
       return errors.Report(Status::kOutOfMemory, "arena too small to fold constants");
     }
     for (uint16_t k = 0; k < node.input_count; ++k) {
@@ -47,8 +48,8 @@ Status FoldIfConstant(Graph& graph, int32_t n, Arena& arena, ErrorReporter& erro
       }
       stats->folded_bytes += bytes;
     }
-    if (node.scratch_slot != nullptr) *node.scratch_slot = scratch;
-    node.kernel(node.params, inputs, outputs);
+    if (prepared.scratch_slot != nullptr) *prepared.scratch_slot = scratch;
+    prepared.kernel(prepared.params, inputs, outputs);
     arena.ReleaseTemp(mark);
     for (uint16_t o = 0; o < node.output_count; ++o) {
       if (node.outputs[o] < 0) continue;

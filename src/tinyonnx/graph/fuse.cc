@@ -34,7 +34,7 @@ int32_t SoleProducer(const Graph& graph, const Node& node) {
 // epilogue and the node keeps the dtype and shape; else -1.
 int32_t FusableProducer(const Graph& graph, const Node& node) {
   const int32_t p = SoleProducer(graph, node);
-  if (p < 0 || graph.nodes[p].epilogue == nullptr) return -1;
+  if (p < 0 || graph.prepared[p].epilogue == nullptr) return -1;
   const Value& x = graph.values[node.inputs[0]];
   const Value& y = graph.values[node.outputs[0]];
   return y.dtype == x.dtype && y.shape == x.shape ? p : -1;
@@ -95,7 +95,7 @@ Status FuseBatchNorm(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareS
     if (!bn.IsOp("BatchNormalization") || bn.input_count != 5) continue;
     int32_t p = FusableProducer(graph, bn);
     if (p < 0) continue;
-    FloatEpilogue& epilogue = *graph.nodes[p].epilogue;
+    FloatEpilogue& epilogue = *graph.prepared[p].epilogue;
     int32_t channels = epilogue.channels;
     bool clamped = epilogue.min != -kFloatMax || epilogue.max != kFloatMax;
     float epsilon;
@@ -142,7 +142,7 @@ Status FuseActivations(Graph& graph, ErrorReporter&, PrepareStats* stats) {
     }
     int32_t p = FusableProducer(graph, node);
     if (p < 0) continue;
-    FloatEpilogue& epilogue = *graph.nodes[p].epilogue;
+    FloatEpilogue& epilogue = *graph.prepared[p].epilogue;
     if (lo > epilogue.min) epilogue.min = lo;
     if (hi < epilogue.max) epilogue.max = hi;
     stats->fused_nodes++;
@@ -166,7 +166,7 @@ namespace {
 // output is stored (dtype, layout); else -1.
 int32_t PoolableProducer(const Graph& graph, const Node& node) {
   const int32_t p = SoleProducer(graph, node);
-  if (p < 0 || graph.nodes[p].pool == nullptr) return -1;
+  if (p < 0 || graph.prepared[p].pool == nullptr) return -1;
   const Value& x = graph.values[node.inputs[0]];
   const Value& y = graph.values[node.outputs[0]];
   return y.dtype == x.dtype && y.channels_last == x.channels_last ? p : -1;
@@ -213,8 +213,8 @@ Status FuseMaxPool(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareSta
     bool fusable = false;
     if (p >= 0) TINYONNX_RETURN_IF_ERROR(ReadFusedPool(graph, n, arena, errors, &pool, &fusable));
     if (!fusable) continue;
-    *graph.nodes[p].pool = pool;
-    graph.nodes[p].pool = nullptr;  // one MaxPool per Conv
+    *graph.prepared[p].pool = pool;
+    graph.prepared[p].pool = nullptr;  // one MaxPool per Conv
     stats->fused_nodes++;
     AbsorbIntoProducer(graph, n, p);
   }

@@ -28,6 +28,9 @@ struct Shape {
   static Shape Of(std::initializer_list<int32_t> dims);
 };
 
+// Graphs have fewer nodes than this (Node::compact_index is 16-bit).
+constexpr uint32_t kMaxNodes = 0xFFFF;
+
 // Largest tensor tinyonnx accepts, in bytes (keeps all offsets in 32 bits).
 constexpr int64_t kMaxTensorBytes = int64_t{1} << 31;
 
@@ -97,6 +100,20 @@ struct FloatEpilogue {
   float max = 3.402823466e38f;
 };
 
+// What an op's prepare set up for one node. PrepareNodes allocates these
+// after CompactGraph, so the node table of the uncompacted graph (the
+// largest thing Prepare holds) does not carry them.
+struct PreparedNode {
+  KernelFn kernel = nullptr;
+  void* params = nullptr;
+  FloatEpilogue* epilogue = nullptr;  // fusion target, for ops that have one
+  // Fusion target of FuseMaxPool: set by the prepare of a Conv whose kernel
+  // can apply a MaxPool to its output (kernels/window.h).
+  FusedMaxPool* pool = nullptr;
+  uint32_t scratch_bytes = 0;
+  void** scratch_slot = nullptr;  // receives the scratch address after planning
+};
+
 struct Node {
   // The NodeProto bytes; View() parses its name, op_type, domain and
   // attributes on demand (keeping the parsed view here would cost ~36 bytes
@@ -110,15 +127,7 @@ struct Node {
   uint16_t output_count = 0;
   bool removed = false;
   int8_t in_place_input = -1;         // output 0 may reuse this input's buffer (set by prepare)
-  // Set by the op's prepare.
-  KernelFn kernel = nullptr;
-  void* params = nullptr;
-  FloatEpilogue* epilogue = nullptr;  // fusion target, for ops that have one
-  // Fusion target of FuseMaxPool: set by the prepare of a Conv whose kernel
-  // can apply a MaxPool to its output (kernels/window.h).
-  FusedMaxPool* pool = nullptr;
-  uint32_t scratch_bytes = 0;
-  void** scratch_slot = nullptr;      // receives the scratch address after planning
+  uint16_t compact_index = 0;         // CompactGraph's new numbering (nodes < kMaxNodes)
 
   // The message was parsed once by the builder, so this cannot fail here.
   NodeView View() const;
@@ -140,6 +149,7 @@ struct Graph {
   uint32_t value_capacity = 0;
   Node* nodes = nullptr;
   uint32_t node_count = 0;
+  PreparedNode* prepared = nullptr;  // per node, from PrepareNodes on
   int32_t* order = nullptr;  // node indices in execution order
   int32_t* inputs = nullptr;  // graph inputs (not initializers)
   uint32_t input_count = 0;

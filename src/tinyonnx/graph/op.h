@@ -98,9 +98,13 @@ class OpContext {
   // Results.
   Status SetOutput(int i, DType dtype, const Shape& shape);
   void SetKernel(KernelFn kernel, void* params) {
-    node_.kernel = kernel;
-    node_.params = params;
+    prepared().kernel = kernel;
+    prepared().params = params;
   }
+  // Where FuseBatchNorm/FuseActivations fold into this node's output.
+  void SetEpilogue(FloatEpilogue* epilogue) { prepared().epilogue = epilogue; }
+  // Where FuseMaxPool puts a MaxPool that follows this node.
+  void SetFusablePool(FusedMaxPool* pool) { prepared().pool = pool; }
   // Output `out` shares the storage of input `in` (no kernel runs for it).
   void AliasOutput(int out, int in);
   // Output 0 may be written into input `in`'s buffer when that input dies here.
@@ -111,8 +115,8 @@ class OpContext {
   // Scratch memory live only during this node's kernel; the planner writes
   // its address into *slot.
   void RequestScratch(size_t bytes, void** slot) {
-    node_.scratch_bytes = static_cast<uint32_t>(bytes);
-    node_.scratch_slot = slot;
+    prepared().scratch_bytes = static_cast<uint32_t>(bytes);
+    prepared().scratch_slot = slot;
   }
 
   // Persistent memory for parameters; fails with a clear message if full.
@@ -141,6 +145,7 @@ class OpContext {
 
  private:
   Status FindAttribute(const char* name, AttributeView* attribute, bool* found);
+  PreparedNode& prepared() { return graph_.prepared[node_index_]; }
 
   Graph& graph_;
   Node& node_;

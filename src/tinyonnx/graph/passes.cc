@@ -258,6 +258,12 @@ Status AlignConstantInputs(Graph& graph, Node& node, Arena& arena, ErrorReporter
 }
 
 Status PrepareNodes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats) {
+  graph.prepared = NewGraphArray<PreparedNode>(graph, arena, graph.node_count);
+  if (graph.prepared == nullptr && graph.node_count != 0) {
+    return errors.Report(Status::kOutOfMemory, "arena too small for the kernels of %u nodes",
+                         static_cast<unsigned>(graph.node_count));
+  }
+  for (uint32_t n = 0; n < graph.node_count; ++n) new (&graph.prepared[n]) PreparedNode();
   for (uint32_t i = 0; i < graph.node_count; ++i) {
     int32_t n = graph.order[i];
     Node& node = graph.nodes[n];

@@ -40,8 +40,9 @@ Status Planner::AllocateSteps() {
   uint32_t steps = 0;
   uint32_t slots = 0;
   for (uint32_t i = 0; i < graph_.node_count; ++i) {
-    const Node& node = graph_.nodes[graph_.order[i]];
-    if (node.removed || node.kernel == nullptr) continue;
+    const int32_t n = graph_.order[i];
+    const Node& node = graph_.nodes[n];
+    if (node.removed || graph_.prepared[n].kernel == nullptr) continue;
     ++steps;
     slots += node.input_count + node.output_count;
   }
@@ -55,10 +56,11 @@ Status Planner::AllocateSteps() {
   for (uint32_t i = 0; i < graph_.node_count; ++i) {
     int32_t n = graph_.order[i];
     const Node& node = graph_.nodes[n];
-    if (node.removed || node.kernel == nullptr) continue;
+    const PreparedNode& prepared = graph_.prepared[n];
+    if (node.removed || prepared.kernel == nullptr) continue;
     Step& step = plan_.steps[plan_.step_count++];
-    step.kernel = node.kernel;
-    step.params = node.params;
+    step.kernel = prepared.kernel;
+    step.params = prepared.params;
     step.node = n;
     step.inputs = const_cast<const void* const*>(pointers);
     pointers += node.input_count;
@@ -166,10 +168,10 @@ Status Planner::Run() {
   MergeInPlace();
   uint32_t value_buffers = buffer_count_;
   for (uint32_t s = 0; s < plan_.step_count; ++s) {
-    const Node& node = graph_.nodes[plan_.steps[s].node];
-    if (node.scratch_bytes == 0) continue;
+    const PreparedNode& prepared = graph_.prepared[plan_.steps[s].node];
+    if (prepared.scratch_bytes == 0) continue;
     BufferRequest& b = buffers_[buffer_count_++];
-    b.size = node.scratch_bytes;
+    b.size = prepared.scratch_bytes;
     b.first_step = b.last_step = static_cast<int32_t>(s);
   }
   MemoryPlan memory;
@@ -192,9 +194,9 @@ Status Planner::Run() {
   // Scratch addresses go to the slots the kernels' parameters provided.
   uint32_t scratch = value_buffers;
   for (uint32_t s = 0; s < plan_.step_count; ++s) {
-    const Node& node = graph_.nodes[plan_.steps[s].node];
-    if (node.scratch_bytes == 0) continue;
-    *node.scratch_slot = arena_.base() + offsets_[scratch++];
+    const PreparedNode& prepared = graph_.prepared[plan_.steps[s].node];
+    if (prepared.scratch_bytes == 0) continue;
+    *prepared.scratch_slot = arena_.base() + offsets_[scratch++];
   }
   ResolvePointers();
   arena_.ReleaseTemp(mark);

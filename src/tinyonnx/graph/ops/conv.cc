@@ -80,10 +80,10 @@ Status PrepareConv(OpContext& ctx) {
     params->bias_is_input = ctx.has_input(2);
   }
   // A bias computed at run time cannot be folded into at prepare time.
-  if (!params->bias_is_input) ctx.node().epilogue = &params->epilogue;
+  if (!params->bias_is_input) ctx.SetEpilogue(&params->epilogue);
   // The pooled path sums in the direct path's order; the pointwise matrix
   // product has its own.
-  if (!params->pointwise) ctx.node().pool = &params->pool;
+  if (!params->pointwise) ctx.SetFusablePool(&params->pool);
   TINYONNX_RETURN_IF_ERROR(
       ctx.SetOutput(0, DType::kFloat, WindowOutputShape(x, w.dims[0], params->window)));
   ctx.SetKernel(ConvFloat, params);

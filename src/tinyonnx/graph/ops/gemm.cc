@@ -80,7 +80,7 @@ Status PrepareGemm(OpContext& ctx) {
   params->epilogue.channels = product.n;
   if (UsesEpilogue(ctx, *params)) {
     params->epilogue.bias = ctx.has_input(2) ? ctx.ConstData<float>(2) : nullptr;
-    ctx.node().epilogue = &params->epilogue;
+    ctx.SetEpilogue(&params->epilogue);
   } else {
     params->c_is_input = ctx.has_input(2);
   }

@@ -149,7 +149,7 @@ Status PrepareConvLike(OpContext& ctx, const AccumulatorInputs& io, ConvKernels 
   // A MaxPool can be fused when the core writes the int8 output as stored
   // (no conversion after it, which would have the un-pooled shape).
   const Value& y = ctx.output(0);
-  if (!io.int32_output && y.dtype == DType::kInt8 && y.channels_last) ctx.node().pool = pool;
+  if (!io.int32_output && y.dtype == DType::kInt8 && y.channels_last) ctx.SetFusablePool(pool);
   return builder.Finish(core, core_params);
 }
 
