@@ -7,8 +7,10 @@
 // with the portable Conv followed by the portable MaxPool, the contract of
 // FusedMaxPool (window.h), and so is the portable pooled Conv. Pools larger
 // than the DSP kernels walk (4x4) check their hand-over to the portable
-// kernel. The requantization alone is checked against
-// fixed_point.h on random and tie-making values.
+// kernel. Each DSP kernel works in scratch of the size the selection asked
+// for, poisoned before the call; the bytes after it must keep their poison.
+// The requantization alone is checked against fixed_point.h on random and
+// tie-making values.
 //
 //   dsp_twins_test_<board>.elf [CASES]
 //
@@ -52,6 +54,12 @@ int32_t g_multiplier[kMaxChannels];
 int32_t g_shift[kMaxChannels];
 int32_t g_bias[kMaxChannels];
 
+// A DSP kernel's scratch at the start, the rest (at least kGuardBytes) a
+// guard.
+constexpr uint8_t kPoison = 0xA5;
+constexpr size_t kGuardBytes = 64;
+alignas(16) uint8_t g_scratch[6144];
+
 int g_failures = 0;
 
 void Fill(Random& rng, int8_t* data, int32_t count) {
@@ -93,6 +101,34 @@ bool SameBytes(const char* what, int32_t index, int32_t count) {
       Print("FAIL %s case %ld: byte %ld of %ld is %d, the portable kernel's %d\n", what,
             static_cast<long>(index), static_cast<long>(i), static_cast<long>(count), g_actual[i],
             g_expected[i]);
+      ++g_failures;
+      return false;
+    }
+  }
+  return true;
+}
+
+// Poisons g_scratch and returns the kernel's part of it, or nullptr (a
+// failure) when the kernel asks for more than the test holds.
+void* PoisonedScratch(const char* what, int32_t index, const DspKernel& kernel) {
+  if (kernel.scratch_bytes + kGuardBytes > sizeof(g_scratch)) {
+    Print("FAIL %s case %ld: %lu bytes of scratch, the test has %lu and a guard\n", what,
+          static_cast<long>(index), static_cast<unsigned long>(kernel.scratch_bytes),
+          static_cast<unsigned long>(sizeof(g_scratch) - kGuardBytes));
+    ++g_failures;
+    return nullptr;
+  }
+  std::memset(g_scratch, kPoison, sizeof(g_scratch));
+  return g_scratch;
+}
+
+// The bytes after the kernel's scratch still hold the poison.
+bool ScratchKept(const char* what, int32_t index, const DspKernel& kernel) {
+  for (size_t i = kernel.scratch_bytes; i < sizeof(g_scratch); ++i) {
+    if (g_scratch[i] != kPoison) {
+      Print("FAIL %s case %ld: wrote byte %lu after its %lu bytes of scratch\n", what,
+            static_cast<long>(index), static_cast<unsigned long>(i),
+            static_cast<unsigned long>(kernel.scratch_bytes));
       ++g_failures;
       return false;
     }
@@ -288,9 +324,9 @@ void Count(KernelFn fn) {
 void CheckConv(Random& rng, int32_t index, ConvKind kind) {
   ConvCase c = RandomConv(rng, kind);
   if (!Fits(c)) return;
-  const KernelFn dsp = SelectDspConvS8(c.p, kind != ConvKind::kRegular);
-  if (dsp == nullptr) return;
-  Count(dsp);
+  const DspKernel dsp = SelectDspConvS8(c.p, kind != ConvKind::kRegular);
+  if (dsp.fn == nullptr) return;
+  Count(dsp.fn);
   Fill(rng, g_input, c.p.batch * c.p.window.InputSize() * c.p.in_channels);
   Fill(rng, g_weights, WeightCount(c));
   const int32_t count = RunPortableConv(c);
@@ -302,8 +338,13 @@ void CheckConv(Random& rng, int32_t index, ConvKind kind) {
     if (!SameBytes("portable pooled conv", index, count)) Describe(c);
   }
   std::memset(g_actual, 0x5A, static_cast<size_t>(count));
-  dsp(&c.p, in, out);
-  if (!SameBytes("conv", index, count)) Describe(c);
+  c.p.scratch = PoisonedScratch("conv", index, dsp);
+  if (c.p.scratch == nullptr) {
+    Describe(c);
+    return;
+  }
+  dsp.fn(&c.p, in, out);
+  if (!SameBytes("conv", index, count) || !ScratchKept("conv", index, dsp)) Describe(c);
 }
 
 // ---- Fully connected ----
@@ -319,9 +360,9 @@ void CheckFullyConnected(Random& rng, int32_t index) {
   }
   p.quant = RandomQuantization(rng, p.output_depth, p.input_depth);
   p.weights = g_weights;
-  const KernelFn dsp = SelectDspFullyConnectedS8(p);
-  if (dsp == nullptr) return;
-  Count(dsp);
+  const DspKernel dsp = SelectDspFullyConnectedS8(p);
+  if (dsp.fn == nullptr) return;
+  Count(dsp.fn);
   Fill(rng, g_input, p.rows * p.input_depth);
   Fill(rng, g_weights, p.output_depth * p.input_depth);
   const int32_t count = p.rows * p.output_depth;
@@ -330,8 +371,10 @@ void CheckFullyConnected(Random& rng, int32_t index) {
   void* actual[1] = {g_actual};
   FullyConnectedS8(&p, in, expected);
   std::memset(g_actual, 0x5A, static_cast<size_t>(count));
-  dsp(&p, in, actual);
-  SameBytes("fully connected", index, count);
+  p.scratch = PoisonedScratch("fully connected", index, dsp);
+  if (p.scratch == nullptr) return;
+  dsp.fn(&p, in, actual);
+  if (SameBytes("fully connected", index, count)) ScratchKept("fully connected", index, dsp);
 }
 
 }  // namespace

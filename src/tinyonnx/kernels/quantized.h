@@ -53,6 +53,9 @@ struct ConvS8Params {
   FusedMaxPool pool;  // a MaxPool fused behind the Conv (window.h)
   ChannelQuantization quant;
   const int8_t* weights = nullptr;  // OHWI, or [kernel..., C_out] for depthwise
+  // Working memory of an optimized twin (kernels/arm/) that asked prepare
+  // for it (the node's scratch); the portable kernels do not use it.
+  void* scratch = nullptr;
 };
 
 // inputs: X [N, spatial..., C_in]; outputs: Y [N, spatial..., C_out].
@@ -69,6 +72,7 @@ struct FullyConnectedS8Params {
   int32_t output_depth = 0;
   ChannelQuantization quant;
   const int8_t* weights = nullptr;  // [output_depth, input_depth]
+  void* scratch = nullptr;          // as ConvS8Params::scratch
 };
 
 // inputs: X [rows, input_depth]; outputs: Y [rows, output_depth].

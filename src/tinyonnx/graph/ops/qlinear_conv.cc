@@ -77,79 +77,83 @@ Status PrepareConvLike(OpContext& ctx, const AccumulatorInputs& io, ConvKernels 
     return ctx.Fail(Status::kUnsupported, "input has rank %d; 1-D to 3-D convolutions are supported",
                     x.shape.rank);
   }
-  WindowOptions options;
-  options.weights = &w.shape;
-  WindowGeometry window;
-  TINYONNX_RETURN_IF_ERROR(ReadWindow(ctx, x.shape, options, &window));
-  int64_t group;
-  TINYONNX_RETURN_IF_ERROR(ctx.GetInt("group", 1, &group));
-  TINYONNX_RETURN_IF_ERROR(CheckGroups(ctx, x.shape, w.shape, group));
   const int32_t channels = w.shape.dims[0];
-  const bool depthwise = w.shape.dims[1] == 1;
   AccumulatorQuant quant;
   TINYONNX_RETURN_IF_ERROR(ReadAccumulatorQuant(ctx, io, channels, &quant));
-
-  ConvS8Params conv;
-  conv.batch = x.shape.dims[0];
-  conv.in_channels = x.shape.dims[1];
-  conv.out_channels = channels;
-  conv.group = static_cast<int32_t>(group);
-  conv.window = window;
-  const WeightPacking packing = ConvPacking(w, depthwise, window.KernelSize());
-  if (w.is_constant()) {
-    TINYONNX_RETURN_IF_ERROR(PrepareConstantWeights(ctx, w, packing, 1, &conv.weights));
-  }
   const bool has_bias = io.bias >= 0 && ctx.has_input(io.bias);
   const bool runtime_bias = has_bias && !ctx.input(io.bias).is_constant();
   if (runtime_bias) TINYONNX_RETURN_IF_ERROR(ctx.ExpectDType(io.bias, {DType::kInt32}));
+  const bool dynamic = !quant.constant || !w.is_constant() || runtime_bias;
+
+  // The kernel's parameters are filled in place: a ConvS8Params here would
+  // lie under every call below, on the deepest stack of Prepare.
+  ConvS8Params* conv;
+  DynamicConvS8Params* dynamic_params = nullptr;
+  if (dynamic) {
+    TINYONNX_RETURN_IF_ERROR(ctx.New(&dynamic_params));
+    conv = &dynamic_params->conv;
+  } else {
+    TINYONNX_RETURN_IF_ERROR(ctx.New(&conv));
+  }
+  WindowOptions options;
+  options.weights = &w.shape;
+  TINYONNX_RETURN_IF_ERROR(ReadWindow(ctx, x.shape, options, &conv->window));
+  int64_t group;
+  TINYONNX_RETURN_IF_ERROR(ctx.GetInt("group", 1, &group));
+  TINYONNX_RETURN_IF_ERROR(CheckGroups(ctx, x.shape, w.shape, group));
+  const bool depthwise = w.shape.dims[1] == 1;
+  conv->batch = x.shape.dims[0];
+  conv->in_channels = x.shape.dims[1];
+  conv->out_channels = channels;
+  conv->group = static_cast<int32_t>(group);
+  const WeightPacking packing = ConvPacking(w, depthwise, conv->window.KernelSize());
+  if (w.is_constant()) {
+    TINYONNX_RETURN_IF_ERROR(PrepareConstantWeights(ctx, w, packing, 1, &conv->weights));
+  }
 
   QuantizedKernelBuilder builder(ctx);
   TINYONNX_RETURN_IF_ERROR(builder.Input(io.x, true));
   KernelFn core;
   void* core_params;
-  FusedMaxPool* pool;
-  const bool dynamic = !quant.constant || !w.is_constant() || runtime_bias;
   const KernelFn portable = depthwise ? kernels.depthwise : kernels.conv;
   if (!dynamic) {
-    TINYONNX_RETURN_IF_ERROR(PrepareChannelQuantization(ctx, io, quant, channels, 1.0f, &conv.quant));
-    ConvS8Params* params;
-    TINYONNX_RETURN_IF_ERROR(ctx.New(&params));
-    *params = conv;
+    TINYONNX_RETURN_IF_ERROR(
+        PrepareChannelQuantization(ctx, io, quant, channels, 1.0f, &conv->quant));
     core = portable;
-    const KernelFn dsp = io.int32_output ? nullptr : SelectDspConvS8(conv, depthwise);
-    if (dsp != nullptr) core = dsp;
-    core_params = params;
-    pool = &params->pool;
+    const DspKernel dsp = io.int32_output ? DspKernel() : SelectDspConvS8(*conv, depthwise);
+    if (dsp.fn != nullptr) {
+      core = dsp.fn;
+      builder.CoreScratch(dsp.scratch_bytes, &conv->scratch);
+    }
+    core_params = conv;
   } else {
     if (has_bias && !runtime_bias) {
       TINYONNX_RETURN_IF_ERROR(ctx.ExpectDType(io.bias, {DType::kInt32}));
-      conv.quant.bias = ctx.ConstData<int32_t>(io.bias);
+      conv->quant.bias = ctx.ConstData<int32_t>(io.bias);
     }
-    DynamicConvS8Params* params;
-    TINYONNX_RETURN_IF_ERROR(ctx.New(&params));
-    params->conv = conv;
-    params->kernel = portable;
-    SetDynamicQuantization(quant, io.int32_output, params);
-    params->weight_input = w.is_constant() ? -1 : static_cast<int16_t>(io.w);
-    params->packing = packing;
-    params->bias_input = runtime_bias ? static_cast<int16_t>(io.bias) : -1;
+    dynamic_params->kernel = portable;
+    SetDynamicQuantization(quant, io.int32_output, dynamic_params);
+    dynamic_params->weight_input = w.is_constant() ? -1 : static_cast<int16_t>(io.w);
+    dynamic_params->packing = packing;
+    dynamic_params->bias_input = runtime_bias ? static_cast<int16_t>(io.bias) : -1;
     const int64_t weight_bytes = w.is_constant() ? 0 : w.shape.ElementCount();
     builder.CoreScratch(static_cast<size_t>(DynamicScratchBytes(weight_bytes, channels)),
-                        &params->scratch);
+                        &dynamic_params->scratch);
     core = DynamicConvS8;
-    core_params = params;
-    pool = &params->conv.pool;
+    core_params = dynamic_params;
   }
   const bool known = !dynamic && !io.int32_output;
   const TensorQuant out = known ? OutputQuant(quant) : TensorQuant();
-  TINYONNX_RETURN_IF_ERROR(builder.Output(0, WindowOutputShape(x.shape, channels, window),
+  TINYONNX_RETURN_IF_ERROR(builder.Output(0, WindowOutputShape(x.shape, channels, conv->window),
                                           quant.output_type, true,
                                           io.int32_output ? DType::kInt32 : DType::kInt8,
                                           known ? &out : nullptr));
   // A MaxPool can be fused when the core writes the int8 output as stored
   // (no conversion after it, which would have the un-pooled shape).
   const Value& y = ctx.output(0);
-  if (!io.int32_output && y.dtype == DType::kInt8 && y.channels_last) ctx.SetFusablePool(pool);
+  if (!io.int32_output && y.dtype == DType::kInt8 && y.channels_last) {
+    ctx.SetFusablePool(&conv->pool);
+  }
   return builder.Finish(core, core_params);
 }
 

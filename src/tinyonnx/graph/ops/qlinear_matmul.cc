@@ -129,10 +129,11 @@ Status PrepareMatMulLike(OpContext& ctx, const AccumulatorInputs& io, bool gemm,
     core = kernel;
     core_params = params;
     const bool one_matrix = mm.batch_count == 1 && !io.int32_output;
-    const KernelFn dsp = one_matrix ? SelectDspFullyConnectedS8(mm.fc) : nullptr;
-    if (dsp != nullptr) {  // the DSP kernel runs on the one matrix's fully connected part
-      core = dsp;
+    const DspKernel dsp = one_matrix ? SelectDspFullyConnectedS8(mm.fc) : DspKernel();
+    if (dsp.fn != nullptr) {  // the DSP kernel runs on the one matrix's fully connected part
+      core = dsp.fn;
       core_params = &params->fc;
+      builder.CoreScratch(dsp.scratch_bytes, &params->fc.scratch);
     }
   } else {
     if (io.bias >= 0 && ctx.has_input(io.bias)) {

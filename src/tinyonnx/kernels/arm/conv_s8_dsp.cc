@@ -18,9 +18,9 @@
 namespace tinyonnx {
 namespace {
 
-// int16 elements on the stack for one column pair (1 KiB). The filter runs
-// through it in chunks of whole kernel rows (RowChunk), so a kernel row of
-// up to 256 elements (kW x C_in) fits.
+// At most this many int16 elements in one column pair (1 KiB of the
+// scratch). The filter runs through it in chunks of whole kernel rows
+// (RowChunk), so a kernel row of up to 256 elements (kW x C_in) fits.
 constexpr int32_t kColumnCapacity = 512;
 
 int32_t FilterSize(const ConvS8Params& p) {
@@ -37,6 +37,28 @@ int32_t PairStride(int32_t size) { return 2 * ((size + 3) & ~3); }
 int32_t RowChunk(const ConvS8Params& p) {
   return kColumnCapacity / PairStride(p.window.kernel[2] * p.in_channels);
 }
+
+// The kernel's arrays in its scratch: the requantizers of the channel block
+// being computed, the column pair (sized for the largest chunk), and the
+// accumulators of a pixel pair (a, b) and of a pool window (best).
+struct Workspace {
+  Workspace(const ConvS8Params& p, void* scratch) {
+    const int32_t rows = dsp::Min(RowChunk(p), p.window.kernel[1]);
+    const int32_t channels = dsp::FirstBlockCount(p.out_channels);
+    dsp::ScratchCarver carve(scratch);
+    block = carve.Take<dsp::ChannelBlock>(1);
+    pair = carve.Take<int16_t>(PairStride(rows * p.window.kernel[2] * p.in_channels));
+    a = carve.Take<int32_t>(channels);
+    b = carve.Take<int32_t>(channels);
+    best = carve.Take<int32_t>(channels);
+    bytes = carve.used();
+  }
+
+  dsp::ChannelBlock* block;
+  int16_t* pair;
+  int32_t *a, *b, *best;
+  size_t bytes;
+};
 
 // Position of chunk element f (of `size`) of pixel `slot` within its pair:
 // SXTB16 order inside complete groups (elements 1 and 2 swap), in order in
@@ -175,15 +197,18 @@ void AccumulatePair(const ConvS8Params& p, const int8_t* x, const dsp::PixelGrou
 // One pixel group's outputs for one channel block: its pixels two at a time,
 // each pixel its own output, or (pooled) their maximum as one.
 void ComputeGroup(const ConvS8Params& p, const int8_t* x, const dsp::PixelGroup& group,
-                  const dsp::ChannelBlock& block, int16_t* pair, int8_t* out) {
+                  const dsp::ChannelBlock& block, const Workspace& w, int8_t* out) {
   const bool pooled = p.pool.Active();
-  int32_t a[dsp::kChannelBlock], b[dsp::kChannelBlock], best[dsp::kChannelBlock];
+  int32_t* a = w.a;
+  int32_t* b = w.b;
+  int32_t* best = w.best;
+  const int32_t count = block.count();  // in a register: the stores to best might change block
   out += block.first();
   for (int32_t i = 0; i < group.count; i += 2) {
     const int32_t j = i + 1 < group.count ? i + 1 : i;
-    AccumulatePair(p, x, group, i, j, block, pair, a, b);
+    AccumulatePair(p, x, group, i, j, block, w.pair, a, b);
     if (pooled) {
-      for (int32_t c = 0; c < block.count(); ++c) {
+      for (int32_t c = 0; c < count; ++c) {
         const int32_t pair_best = dsp::Max(a[c], b[c]);
         best[c] = i == 0 ? pair_best : dsp::Max(best[c], pair_best);
       }
@@ -201,21 +226,24 @@ bool dsp::ConvS8DspFits(const ConvS8Params& p) {
   return p.group == 1 && PoolFits(p.pool) && RowChunk(p) >= 1;
 }
 
+size_t dsp::ConvS8DspScratchBytes(const ConvS8Params& p) { return Workspace(p, nullptr).bytes; }
+
 void ConvS8Dsp(const void* params, const void* const* inputs, void* const* outputs) {
   const ConvS8Params& p = *static_cast<const ConvS8Params*>(params);
   if (!dsp::ConvS8DspFits(p)) return ConvS8(params, inputs, outputs);
   const int8_t* x = static_cast<const int8_t*>(inputs[0]);
   int8_t* y = static_cast<int8_t*>(outputs[0]);
-  alignas(4) int16_t pair[kColumnCapacity];
+  const Workspace w(p, p.scratch);
   // Blocks of output channels outermost: each block's requantizers are
   // prepared once (the columns are filled again per block).
   for (int32_t first = 0; first < p.out_channels; first += dsp::kChannelBlock) {
-    const dsp::ChannelBlock block(p.quant, first, p.out_channels);
+    const dsp::ChannelBlock& block =
+        *new (w.block) dsp::ChannelBlock(p.quant, first, p.out_channels);
     for (int32_t n = 0; n < p.batch; ++n) {
       const int8_t* x_batch = x + n * p.window.InputSize() * p.in_channels;
       int8_t* y_batch = y + n * dsp::StoredOutputSize(p) * p.out_channels;
       dsp::ForEachPixelGroup(p, 2, [&](const dsp::PixelGroup& group) {
-        ComputeGroup(p, x_batch, group, block, pair, y_batch + group.out * p.out_channels);
+        ComputeGroup(p, x_batch, group, block, w, y_batch + group.out * p.out_channels);
       });
     }
   }

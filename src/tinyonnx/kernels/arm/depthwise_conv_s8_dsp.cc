@@ -19,8 +19,9 @@ namespace {
 using dsp::EvenBytes;
 using dsp::OddBytes;
 
+// The largest window taken (5x5, the largest the twin test runs): the
+// scratch grows with the taps, 68 bytes a tap for a full channel block.
 constexpr int32_t kMaxTaps = 25;
-constexpr int32_t kQuads = dsp::kChannelBlock / 4;
 
 // Up to four bytes of consecutive channels as a word (missing lanes 0).
 template <bool kFullQuad>
@@ -33,33 +34,56 @@ inline uint32_t LoadLanes(const int8_t* p, int32_t lanes) {
   return v;
 }
 
-// One channel quad's weights per tap as SXTB16 pairs (even, odd), and the
-// accumulators' start for a window inside the input.
-struct QuadWeights {
-  uint32_t tap[kMaxTaps][2];
-  int32_t inside_start[4];
-};
-
 // Byte steps between the taps of a 3x3 window: to the next column and to
 // the next row.
 struct TapSteps {
   int32_t column, row;
 };
 
-// Per call: each tap's input offset (bytes) from the window's top-left
-// input pixel, and the block's quads; for 3x3 kernels the tap steps in the
-// input.
+// Quads (4 channels) in the first (largest) channel block.
+int32_t BlockQuads(const ConvS8Params& p) { return (dsp::FirstBlockCount(p.out_channels) + 3) / 4; }
+
+// One channel quad's weights (its words in the scratch): the accumulators'
+// start for a window inside the input, then per tap the weights as SXTB16
+// pairs (even, odd).
+struct QuadWeights {
+  int32_t* inside_start;  // [4]
+  uint32_t* taps;         // [taps][2]
+};
+
+// Per call, in the kernel's scratch: each tap's input offset (bytes) from
+// the window's top-left input pixel, the weights of the block's quads, the
+// block's requantizers and accumulators (a partial last quad fills its 4
+// lanes too); for 3x3 kernels the tap steps in the input.
 struct Block {
-  int32_t taps = 0;
-  int32_t tap_offset[kMaxTaps];
-  QuadWeights quad[kQuads];
-  TapSteps input_steps;
+  Block(const ConvS8Params& p, void* scratch)
+      : taps(p.window.KernelSize()), quad_words(4 + 2 * taps) {
+    dsp::ScratchCarver carve(scratch);
+    tap_offset = carve.Take<int32_t>(taps);
+    words = carve.Take<uint32_t>(BlockQuads(p) * quad_words);
+    channel_block = carve.Take<dsp::ChannelBlock>(1);
+    acc = carve.Take<int32_t>(4 * BlockQuads(p));
+    scratch_bytes = carve.used();
+  }
+
+  QuadWeights quad(int32_t q) const {
+    uint32_t* start = words + q * quad_words;
+    return {reinterpret_cast<int32_t*>(start), start + 4};
+  }
+
+  int32_t taps;
+  int32_t quad_words;  // of one quad's weights
+  int32_t* tap_offset;
+  uint32_t* words;
+  dsp::ChannelBlock* channel_block;
+  int32_t* acc;
+  size_t scratch_bytes;
+  TapSteps input_steps = {0, 0};
 };
 
 void PrepareBlock(const ConvS8Params& p, const dsp::ChannelBlock& channels, Block* block) {
   const WindowGeometry& g = p.window;
   const int32_t c_all = p.out_channels;
-  block->taps = g.KernelSize();
   int32_t t = 0;
   for (int32_t kh = 0; kh < g.kernel[1]; ++kh) {
     for (int32_t kw = 0; kw < g.kernel[2]; ++kw, ++t) {
@@ -69,16 +93,20 @@ void PrepareBlock(const ConvS8Params& p, const dsp::ChannelBlock& channels, Bloc
   if (g.kernel[1] == 3 && g.kernel[2] == 3) {
     block->input_steps = {block->tap_offset[1], block->tap_offset[3]};
   }
-  for (int32_t q = 0; q * 4 < channels.count(); ++q) {
-    QuadWeights& w = block->quad[q];
-    const int32_t first = channels.first() + 4 * q;
-    const int32_t lanes = channels.count() - 4 * q < 4 ? channels.count() - 4 * q : 4;
+  // In registers: the stores into the scratch might, as far as the compiler
+  // knows, change these.
+  const int32_t taps = block->taps;
+  const int32_t count = channels.count();
+  const int8_t* block_weights = p.weights + channels.first();
+  for (int32_t q = 0; q * 4 < count; ++q) {
+    const QuadWeights w = block->quad(q);
+    const int32_t lanes = count - 4 * q < 4 ? count - 4 * q : 4;
     int32_t sum[4] = {0, 0, 0, 0};
-    for (t = 0; t < block->taps; ++t) {
-      const int8_t* weights = p.weights + t * c_all + first;
+    for (t = 0; t < taps; ++t) {
+      const int8_t* weights = block_weights + t * c_all + 4 * q;
       const uint32_t word = LoadLanes<false>(weights, lanes);
-      w.tap[t][0] = EvenBytes(word);
-      w.tap[t][1] = OddBytes(word);
+      w.taps[2 * t] = EvenBytes(word);
+      w.taps[2 * t + 1] = OddBytes(word);
       for (int32_t l = 0; l < lanes; ++l) sum[l] += weights[l];
     }
     for (int32_t l = 0; l < 4; ++l) w.inside_start[l] = p.quant.input_offset * sum[l];
@@ -99,10 +127,10 @@ Acc4 AccumulateInside(const Block& block, const QuadWeights& w, const int8_t* or
   for (int32_t t = 0; t < block.taps; ++t) {
     const uint32_t v = LoadLanes<kFullQuad>(origin + block.tap_offset[t], lanes);
     const uint32_t even = EvenBytes(v), odd = OddBytes(v);
-    a0 = __smlabb(even, w.tap[t][0], a0);
-    a2 = __smlatt(even, w.tap[t][0], a2);
-    a1 = __smlabb(odd, w.tap[t][1], a1);
-    a3 = __smlatt(odd, w.tap[t][1], a3);
+    a0 = __smlabb(even, w.taps[2 * t], a0);
+    a2 = __smlatt(even, w.taps[2 * t], a2);
+    a1 = __smlabb(odd, w.taps[2 * t + 1], a1);
+    a3 = __smlatt(odd, w.taps[2 * t + 1], a3);
   }
   return {{a0, a1, a2, a3}};
 }
@@ -141,11 +169,11 @@ template <bool kMax>
 __attribute__((noinline)) void InsideQuads3x3(const Block& block, int32_t quads,
                                               const int8_t* origin, int32_t* acc) {
   for (int32_t q = 0; q < quads; ++q, acc += 4) {
-    const QuadWeights& weights = block.quad[q];
+    const QuadWeights weights = block.quad(q);
     int32_t a0 = weights.inside_start[0], a1 = weights.inside_start[1];
     int32_t a2 = weights.inside_start[2], a3 = weights.inside_start[3];
     const int8_t* p = origin + 4 * q;
-    const uint32_t* w = &weights.tap[0][0];
+    const uint32_t* w = weights.taps;
     uint32_t v, even, w_even, w_odd;
     asm volatile(
         TINYONNX_DW_ROW "add %[p], %[p], %[row]\n\t" TINYONNX_DW_ROW
@@ -192,7 +220,7 @@ __attribute__((noinline)) void BorderQuads(const ConvS8Params& p, const Block& b
   const uint32_t offset_pair = dsp::BothHalves(p.quant.input_offset);
   const int32_t columns = p.window.kernel[2];
   for (int32_t q = first_quad; q < end_quad; ++q) {
-    const QuadWeights& w = block.quad[q];
+    const QuadWeights w = block.quad(q);
     const int8_t* origin = x + 4 * q;
     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     for (int32_t kh = pw.row_first; kh < pw.row_last; ++kh) {
@@ -200,10 +228,10 @@ __attribute__((noinline)) void BorderQuads(const ConvS8Params& p, const Block& b
         const uint32_t v = LoadLanes<kFullQuad>(origin + (pw.origin + block.tap_offset[t]), lanes);
         const uint32_t even = __sadd16(EvenBytes(v), offset_pair);
         const uint32_t odd = __sadd16(OddBytes(v), offset_pair);
-        a0 = __smlabb(even, w.tap[t][0], a0);
-        a2 = __smlatt(even, w.tap[t][0], a2);
-        a1 = __smlabb(odd, w.tap[t][1], a1);
-        a3 = __smlatt(odd, w.tap[t][1], a3);
+        a0 = __smlabb(even, w.taps[2 * t], a0);
+        a2 = __smlatt(even, w.taps[2 * t], a2);
+        a1 = __smlabb(odd, w.taps[2 * t + 1], a1);
+        a3 = __smlatt(odd, w.taps[2 * t + 1], a3);
       }
     }
     Merge<kMax>(a0, a1, a2, a3, acc + 4 * q);
@@ -216,8 +244,9 @@ __attribute__((noinline)) void BorderQuads(const ConvS8Params& p, const Block& b
 template <bool kMax, bool k3x3>
 void AccumulatePixel(const ConvS8Params& p, const Block& block, const dsp::ChannelBlock& channels,
                      const int8_t* x, const PixelWindow& pw, int32_t* acc) {
-  const int32_t whole = channels.count() / 4;
-  const int32_t last_lanes = channels.count() - 4 * whole;  // of a partial last quad
+  const int32_t count = channels.count();  // in a register: the stores to acc might change it
+  const int32_t whole = count / 4;
+  const int32_t last_lanes = count - 4 * whole;  // of a partial last quad
   const int8_t* block_x = x + channels.first();
   if (!pw.inside) {
     BorderQuads<kMax, true>(p, block, 0, whole, 4, block_x, pw, acc);
@@ -231,10 +260,10 @@ void AccumulatePixel(const ConvS8Params& p, const Block& block, const dsp::Chann
     InsideQuads3x3<kMax>(block, whole, block_x + pw.origin, acc);
     q = whole;
   }
-  for (; q * 4 < channels.count(); ++q) {
+  for (; q * 4 < count; ++q) {
     const int8_t* origin = block_x + (pw.origin + 4 * q);
-    const Acc4 a = q < whole ? AccumulateInside<true>(block, block.quad[q], origin, 4)
-                             : AccumulateInside<false>(block, block.quad[q], origin, last_lanes);
+    const Acc4 a = q < whole ? AccumulateInside<true>(block, block.quad(q), origin, 4)
+                             : AccumulateInside<false>(block, block.quad(q), origin, last_lanes);
     Merge<kMax>(a.lane[0], a.lane[1], a.lane[2], a.lane[3], acc + 4 * q);
   }
 }
@@ -242,7 +271,7 @@ void AccumulatePixel(const ConvS8Params& p, const Block& block, const dsp::Chann
 template <bool k3x3>
 void RunBlock(const ConvS8Params& p, const Block& block, const dsp::ChannelBlock& channels,
               const int8_t* x, int8_t* y) {
-  int32_t acc[dsp::kChannelBlock];  // a partial last quad fills its 4 lanes too
+  int32_t* acc = block.acc;
   for (int32_t n = 0; n < p.batch; ++n) {
     const int8_t* x_batch = x + n * p.window.InputSize() * p.in_channels;
     int8_t* y_batch = y + n * dsp::StoredOutputSize(p) * p.out_channels;
@@ -266,14 +295,19 @@ bool dsp::DepthwiseConvS8DspFits(const ConvS8Params& p) {
          p.window.KernelSize() <= kMaxTaps;
 }
 
+size_t dsp::DepthwiseConvS8DspScratchBytes(const ConvS8Params& p) {
+  return Block(p, nullptr).scratch_bytes;
+}
+
 void DepthwiseConvS8Dsp(const void* params, const void* const* inputs, void* const* outputs) {
   const ConvS8Params& p = *static_cast<const ConvS8Params*>(params);
   if (!dsp::DepthwiseConvS8DspFits(p)) return DepthwiseConvS8(params, inputs, outputs);
   const int8_t* x = static_cast<const int8_t*>(inputs[0]);
   int8_t* y = static_cast<int8_t*>(outputs[0]);
-  Block block;
+  Block block(p, p.scratch);
   for (int32_t first = 0; first < p.out_channels; first += dsp::kChannelBlock) {
-    const dsp::ChannelBlock channels(p.quant, first, p.out_channels);
+    const dsp::ChannelBlock& channels =
+        *new (block.channel_block) dsp::ChannelBlock(p.quant, first, p.out_channels);
     PrepareBlock(p, channels, &block);
     if (p.window.kernel[1] == 3 && p.window.kernel[2] == 3) {
       RunBlock<true>(p, block, channels, x, y);

@@ -9,6 +9,8 @@
 // only when the parameters fit, else the portable kernel.
 #pragma once
 
+#include <cstddef>
+
 #include "tinyonnx/graph/graph.h"
 #include "tinyonnx/kernels/quantized.h"
 
@@ -21,13 +23,21 @@
 
 namespace tinyonnx {
 
+// A DSP kernel chosen for a node's parameters, and the working memory it
+// needs for them: prepare requests that much scratch and has the planner
+// write its address into the parameters' `scratch` field.
+struct DspKernel {
+  KernelFn fn = nullptr;  // nullptr: none fits, run the portable kernel
+  size_t scratch_bytes = 0;
+};
+
 // The DSP kernel for an int8-output Conv (depthwise: weights [kernel...,
-// C_out]) or nullptr when none fits `p` or the build has none.
-KernelFn SelectDspConvS8(const ConvS8Params& p, bool depthwise);
+// C_out]); none when none fits `p` or the build has none.
+DspKernel SelectDspConvS8(const ConvS8Params& p, bool depthwise);
 
 // The DSP kernel for an int8-output fully connected product (run on
-// BatchedFullyConnectedS8Params::fc) or nullptr.
-KernelFn SelectDspFullyConnectedS8(const FullyConnectedS8Params& p);
+// BatchedFullyConnectedS8Params::fc), or none.
+DspKernel SelectDspFullyConnectedS8(const FullyConnectedS8Params& p);
 
 #if TINYONNX_HAS_DSP_KERNELS
 // Conv, group 1: im2col of the input into int16, then 2 pixels x 2 output

@@ -10,6 +10,7 @@
 #include <arm_acle.h>
 
 #include <cstring>
+#include <new>
 
 #include "tinyonnx/kernels/fixed_point.h"
 
@@ -207,6 +208,33 @@ class ChannelBlock {
 };
 
 inline int32_t Max(int32_t a, int32_t b) { return a > b ? a : b; }
+inline int32_t Min(int32_t a, int32_t b) { return a < b ? a : b; }
+
+// Channels in the first (largest) block of `channels`.
+inline int32_t FirstBlockCount(int32_t channels) { return Min(channels, kChannelBlock); }
+
+// Cuts a DSP kernel's working arrays out of its scratch (the params'
+// `scratch`, from the planner) one after another, each on an 8-byte
+// boundary (LDRD wants words; the planner's buffers are 16-aligned). Over
+// a null scratch it only counts: a kernel's ScratchBytes function and the
+// kernel itself take the same arrays through one function, so the size
+// prepare requests is the size the kernel uses.
+class ScratchCarver {
+ public:
+  explicit ScratchCarver(void* scratch) : base_(static_cast<uint8_t*>(scratch)) {}
+
+  template <typename T>
+  T* Take(int32_t count) {
+    T* array = base_ != nullptr ? reinterpret_cast<T*>(base_ + used_) : nullptr;
+    used_ += (sizeof(T) * static_cast<size_t>(count) + 7u) & ~size_t{7};
+    return array;
+  }
+  size_t used() const { return used_; }
+
+ private:
+  uint8_t* base_;
+  size_t used_ = 0;
+};
 
 // Conv output pixels that make one stored output: one pixel (or
 // `unpooled` consecutive pixels, each its own output) without a fused pool;
@@ -273,6 +301,15 @@ inline bool PoolFits(const FusedMaxPool& pool) {
 bool ConvS8DspFits(const ConvS8Params& p);
 bool SingleChannelConvS8DspFits(const ConvS8Params& p);
 bool DepthwiseConvS8DspFits(const ConvS8Params& p);
+
+// The scratch each kernel works in for parameters it fits (ConvS8Params::
+// scratch, FullyConnectedS8Params::scratch): its channel block's
+// requantizers, accumulators and staged inputs or weights. Independent of
+// a fused pool, which may be added after prepare.
+size_t ConvS8DspScratchBytes(const ConvS8Params& p);
+size_t SingleChannelConvS8DspScratchBytes(const ConvS8Params& p);
+size_t DepthwiseConvS8DspScratchBytes(const ConvS8Params& p);
+size_t FullyConnectedS8DspScratchBytes(const FullyConnectedS8Params& p);
 
 // Stored output positions per batch image.
 inline int32_t StoredOutputSize(const ConvS8Params& p) {

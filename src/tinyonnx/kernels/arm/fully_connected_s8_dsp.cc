@@ -5,8 +5,8 @@
 // added, in the SXTB16 pair order of the weights (dsp_support.h); then two
 // weight rows at a time meet it: per 4 elements one load of each row, two
 // SXTB16 each, and 4 SMLAD against the two expanded input words, 8 MACs in
-// 13 instructions with the loop. Blocks bound the stack: kDepthBlock input
-// elements, dsp::kChannelBlock int32 accumulators.
+// 13 instructions with the loop. Blocks bound the scratch: kDepthBlock
+// input elements, dsp::kChannelBlock int32 accumulators.
 #include "tinyonnx/kernels/arm/dsp_support.h"
 
 #if TINYONNX_HAS_DSP_KERNELS
@@ -68,10 +68,27 @@ struct Dot1x2 {
 
 #undef TINYONNX_FC_GROUP
 
+// The kernel's arrays in its scratch: the requantizers of the block of
+// outputs being computed, their accumulators, and one block of the input
+// row expanded.
+struct Workspace {
+  Workspace(const FullyConnectedS8Params& p, void* scratch) {
+    dsp::ScratchCarver carve(scratch);
+    block = carve.Take<dsp::ChannelBlock>(1);
+    acc = carve.Take<int32_t>(dsp::FirstBlockCount(p.output_depth));
+    expanded = carve.Take<int16_t>(dsp::Min(p.input_depth, kDepthBlock));
+    bytes = carve.used();
+  }
+
+  dsp::ChannelBlock* block;
+  int32_t* acc;
+  int16_t* expanded;
+  size_t bytes;
+};
+
 // Accumulators of outputs [first, first + count) of input row x.
 void AccumulateBlock(const FullyConnectedS8Params& p, const int8_t* x, int32_t first, int32_t count,
-                     int32_t* acc) {
-  alignas(4) int16_t expanded[kDepthBlock];
+                     int16_t* expanded, int32_t* acc) {
   const int32_t depth = p.input_depth;
   for (int32_t i = 0; i < count; ++i) acc[i] = 0;
   for (int32_t k0 = 0; k0 < depth; k0 += kDepthBlock) {
@@ -91,16 +108,20 @@ void AccumulateBlock(const FullyConnectedS8Params& p, const int8_t* x, int32_t f
 
 }  // namespace
 
+size_t dsp::FullyConnectedS8DspScratchBytes(const FullyConnectedS8Params& p) {
+  return Workspace(p, nullptr).bytes;
+}
+
 void FullyConnectedS8Dsp(const void* params, const void* const* inputs, void* const* outputs) {
   const FullyConnectedS8Params& p = *static_cast<const FullyConnectedS8Params*>(params);
   const int8_t* x = static_cast<const int8_t*>(inputs[0]);
   int8_t* y = static_cast<int8_t*>(outputs[0]);
-  int32_t acc[dsp::kChannelBlock];
+  const Workspace w(p, p.scratch);
   for (int32_t n0 = 0; n0 < p.output_depth; n0 += dsp::kChannelBlock) {
-    const dsp::ChannelBlock block(p.quant, n0, p.output_depth);
+    const dsp::ChannelBlock& block = *new (w.block) dsp::ChannelBlock(p.quant, n0, p.output_depth);
     for (int32_t r = 0; r < p.rows; ++r) {
-      AccumulateBlock(p, x + r * p.input_depth, n0, block.count(), acc);
-      block.Store(acc, p.quant, y + r * p.output_depth + n0);
+      AccumulateBlock(p, x + r * p.input_depth, n0, block.count(), w.expanded, w.acc);
+      block.Store(w.acc, p.quant, y + r * p.output_depth + n0);
     }
   }
 }

@@ -21,26 +21,33 @@ bool TwoDimensional(const ConvS8Params& p) {
 }  // namespace
 #endif
 
-KernelFn SelectDspConvS8(const ConvS8Params& p, bool depthwise) {
+DspKernel SelectDspConvS8(const ConvS8Params& p, bool depthwise) {
 #if TINYONNX_HAS_DSP_KERNELS
-  if (!CommonFits(p.quant) || !TwoDimensional(p)) return nullptr;
-  if (!depthwise) return dsp::ConvS8DspFits(p) ? ConvS8Dsp : nullptr;
-  if (dsp::SingleChannelConvS8DspFits(p)) return SingleChannelConvS8Dsp;
-  if (dsp::DepthwiseConvS8DspFits(p)) return DepthwiseConvS8Dsp;
+  if (!CommonFits(p.quant) || !TwoDimensional(p)) return {};
+  if (!depthwise) {
+    if (dsp::ConvS8DspFits(p)) return {ConvS8Dsp, dsp::ConvS8DspScratchBytes(p)};
+    return {};
+  }
+  if (dsp::SingleChannelConvS8DspFits(p)) {
+    return {SingleChannelConvS8Dsp, dsp::SingleChannelConvS8DspScratchBytes(p)};
+  }
+  if (dsp::DepthwiseConvS8DspFits(p)) {
+    return {DepthwiseConvS8Dsp, dsp::DepthwiseConvS8DspScratchBytes(p)};
+  }
 #else
   (void)p;
   (void)depthwise;
 #endif
-  return nullptr;
+  return {};
 }
 
-KernelFn SelectDspFullyConnectedS8(const FullyConnectedS8Params& p) {
+DspKernel SelectDspFullyConnectedS8(const FullyConnectedS8Params& p) {
 #if TINYONNX_HAS_DSP_KERNELS
-  if (CommonFits(p.quant)) return FullyConnectedS8Dsp;
+  if (CommonFits(p.quant)) return {FullyConnectedS8Dsp, dsp::FullyConnectedS8DspScratchBytes(p)};
 #else
   (void)p;
 #endif
-  return nullptr;
+  return {};
 }
 
 }  // namespace tinyonnx

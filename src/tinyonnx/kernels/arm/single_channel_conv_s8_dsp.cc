@@ -7,8 +7,8 @@
 // SXTB16 into the int16 pairs (x0, x2) and (x1, x3) with the input offset
 // added by SADD16 (padding taps built as zeros); a fourth column beyond the
 // kernel meets a zero weight. Each output channel's weights are laid out
-// once per call in the same pairs (dsp::kChannelBlock channels at a time, on
-// the stack), so an output is six SMLAD, its requantization and a store. A
+// once per call in the same pairs (dsp::kChannelBlock channels at a time, in
+// the scratch), so an output is six SMLAD, its requantization and a store. A
 // fused max-pool keeps the maximum over the window's pixels and
 // requantizes it once.
 #include "tinyonnx/kernels/arm/dsp_support.h"
@@ -26,6 +26,27 @@ constexpr int32_t kPairs = 2 * kMaxRows;
 // columns (0, 2) and (1, 3); rows beyond the kernel are zero.
 struct RowPairs {
   uint32_t pair[kPairs];
+};
+
+// The kernel's arrays in its scratch: the requantizers and weights of the
+// channel block being computed, the taps of a pixel group's pixels (as many
+// as a fused pool may put in one) and the block's accumulators.
+struct Workspace {
+  Workspace(const ConvS8Params& p, void* scratch) {
+    const int32_t channels = dsp::FirstBlockCount(p.out_channels);
+    dsp::ScratchCarver carve(scratch);
+    block = carve.Take<dsp::ChannelBlock>(1);
+    weights = carve.Take<RowPairs>(channels);
+    pixels = carve.Take<RowPairs>(dsp::kMaxGroupPixels);
+    acc = carve.Take<int32_t>(channels);
+    bytes = carve.used();
+  }
+
+  dsp::ChannelBlock* block;
+  RowPairs* weights;
+  RowPairs* pixels;
+  int32_t* acc;
+  size_t bytes;
 };
 
 // Two int16 values as a pair (first in the low half).
@@ -94,23 +115,35 @@ void Accumulate(const RowPairs& pixel, const RowPairs* weights, int32_t count, i
 }
 
 // Outputs of one channel block for one pixel group.
-void ComputeGroup(const ConvS8Params& p, const RowPairs* pixels, const dsp::PixelGroup& group,
-                  const dsp::ChannelBlock& block, const RowPairs* weights, int8_t* out) {
-  int32_t acc[dsp::kChannelBlock];
+void ComputeGroup(const ConvS8Params& p, const dsp::PixelGroup& group,
+                  const dsp::ChannelBlock& block, const Workspace& w, int8_t* out) {
+  const RowPairs* pixels = w.pixels;
+  const RowPairs* weights = w.weights;
+  int32_t* acc = w.acc;
+  // Held in registers: the stores to acc might, as far as the compiler
+  // knows, change group and block.
+  const int32_t pixel_count = group.count;
+  const int32_t channel_count = block.count();
   out += block.first();
   if (!p.pool.Active()) {
-    for (int32_t i = 0; i < group.count; ++i, out += p.out_channels) {
-      Accumulate<false>(pixels[i], weights, block.count(), acc);
+    for (int32_t i = 0; i < pixel_count; ++i, out += p.out_channels) {
+      Accumulate<false>(pixels[i], weights, channel_count, acc);
       block.Store(acc, p.quant, out);
     }
     return;
   }
-  Accumulate<false>(pixels[0], weights, block.count(), acc);
-  for (int32_t i = 1; i < group.count; ++i) Accumulate<true>(pixels[i], weights, block.count(), acc);
+  Accumulate<false>(pixels[0], weights, channel_count, acc);
+  for (int32_t i = 1; i < pixel_count; ++i) {
+    Accumulate<true>(pixels[i], weights, channel_count, acc);
+  }
   block.Store(acc, p.quant, out);
 }
 
 }  // namespace
+
+size_t dsp::SingleChannelConvS8DspScratchBytes(const ConvS8Params& p) {
+  return Workspace(p, nullptr).bytes;
+}
 
 bool dsp::SingleChannelConvS8DspFits(const ConvS8Params& p) {
   const WindowGeometry& g = p.window;
@@ -123,19 +156,21 @@ void SingleChannelConvS8Dsp(const void* params, const void* const* inputs, void*
   if (!dsp::SingleChannelConvS8DspFits(p)) return DepthwiseConvS8(params, inputs, outputs);
   const int8_t* x = static_cast<const int8_t*>(inputs[0]);
   int8_t* y = static_cast<int8_t*>(outputs[0]);
-  RowPairs weights[dsp::kChannelBlock];
-  RowPairs pixels[dsp::kMaxGroupPixels] = {};
+  const Workspace w(p, p.scratch);
+  // GatherTaps leaves the pairs of rows beyond the kernel as they are: zero.
+  std::memset(w.pixels, 0, sizeof(RowPairs) * dsp::kMaxGroupPixels);
   for (int32_t first = 0; first < p.out_channels; first += dsp::kChannelBlock) {
-    const dsp::ChannelBlock block(p.quant, first, p.out_channels);
-    for (int32_t c = 0; c < block.count(); ++c) GatherWeights(p, first + c, &weights[c]);
+    const dsp::ChannelBlock& block =
+        *new (w.block) dsp::ChannelBlock(p.quant, first, p.out_channels);
+    for (int32_t c = 0; c < block.count(); ++c) GatherWeights(p, first + c, &w.weights[c]);
     for (int32_t n = 0; n < p.batch; ++n) {
       const int8_t* x_batch = x + n * p.window.InputSize();
       int8_t* y_batch = y + n * dsp::StoredOutputSize(p) * p.out_channels;
       dsp::ForEachPixelGroup(p, 1, [&](const dsp::PixelGroup& group) {
         for (int32_t i = 0; i < group.count; ++i) {
-          GatherTaps(p, x_batch, group.row[i], group.col[i], &pixels[i]);
+          GatherTaps(p, x_batch, group.row[i], group.col[i], &w.pixels[i]);
         }
-        ComputeGroup(p, pixels, group, block, weights, y_batch + group.out * p.out_channels);
+        ComputeGroup(p, group, block, w, y_batch + group.out * p.out_channels);
       });
     }
   }
