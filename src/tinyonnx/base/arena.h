@@ -33,6 +33,10 @@ class Arena {
   // Temp allocations made after `mark` are released.
   size_t TempMark() const { return head_; }
   void ReleaseTemp(size_t mark) { head_ = mark; }
+  // Persistent allocations made after `mark` are released (the parameters
+  // of a node that fusion removes right after its prepare).
+  size_t PersistentMark() const { return tail_; }
+  void ReleasePersistent(size_t mark) { tail_ = mark; }
 
   uint8_t* base() const { return base_; }
   size_t size() const { return size_; }

@@ -88,75 +88,71 @@ bool ReadClipBounds(const Graph& graph, const Node& node, float* lo, float* hi) 
 
 }  // namespace
 
-Status FuseBatchNorm(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats) {
-  for (uint32_t i = 0; i < graph.node_count; ++i) {
-    int32_t n = graph.order[i];
-    Node& bn = graph.nodes[n];
-    if (!bn.IsOp("BatchNormalization") || bn.input_count != 5) continue;
-    int32_t p = FusableProducer(graph, bn);
-    if (p < 0) continue;
-    FloatEpilogue& epilogue = *graph.prepared[p].epilogue;
-    int32_t channels = epilogue.channels;
-    bool clamped = epilogue.min != -kFloatMax || epilogue.max != kFloatMax;
-    float epsilon;
-    bool constants = true;
-    for (int k = 1; k < 5; ++k) constants &= ConstantFloats(graph, bn.inputs[k], channels);
-    if (clamped || !constants || !ReadEpsilon(bn, &epsilon)) continue;
-    float* scale = arena.NewPersistentArray<float>(channels);
-    float* bias = arena.NewPersistentArray<float>(channels);
-    if (scale == nullptr || bias == nullptr) {
-      return errors.Report(Status::kOutOfMemory,
-                           "arena too small to fold BatchNormalization '%.*s'",
-                           bn.View().name.length(), bn.View().name.data);
-    }
-    const float* gamma = static_cast<const float*>(graph.values[bn.inputs[1]].data);
-    const float* beta = static_cast<const float*>(graph.values[bn.inputs[2]].data);
-    const float* mean = static_cast<const float*>(graph.values[bn.inputs[3]].data);
-    const float* var = static_cast<const float*>(graph.values[bn.inputs[4]].data);
-    for (int32_t c = 0; c < channels; ++c) {
-      float s = gamma[c] / std::sqrt(var[c] + epsilon);
-      float old_scale = epilogue.scale ? epilogue.scale[c] : 1.0f;
-      float old_bias = epilogue.bias ? epilogue.bias[c] : 0.0f;
-      scale[c] = old_scale * s;
-      bias[c] = (old_bias - mean[c]) * s + beta[c];
-    }
-    epilogue.scale = scale;
-    epilogue.bias = bias;
-    stats->fused_bytes += 2 * sizeof(float) * static_cast<size_t>(channels);
-    stats->fused_nodes++;
-    AbsorbIntoProducer(graph, n, p);
+// Node n (BatchNormalization) folded into its producer's epilogue.
+Status FuseBatchNorm(Graph& graph, int32_t n, size_t params_mark, Arena& arena,
+                     ErrorReporter& errors, PrepareStats* stats) {
+  const Node& bn = graph.nodes[n];
+  if (!bn.IsOp("BatchNormalization") || bn.input_count != 5) return Status::kOk;
+  const int32_t p = FusableProducer(graph, bn);
+  if (p < 0) return Status::kOk;
+  FloatEpilogue& epilogue = *graph.prepared[p].epilogue;
+  const int32_t channels = epilogue.channels;
+  const bool clamped = epilogue.min != -kFloatMax || epilogue.max != kFloatMax;
+  float epsilon;
+  bool constants = true;
+  for (int k = 1; k < 5; ++k) constants &= ConstantFloats(graph, bn.inputs[k], channels);
+  if (clamped || !constants || !ReadEpsilon(bn, &epsilon)) return Status::kOk;
+  arena.ReleasePersistent(params_mark);
+  float* scale = arena.NewPersistentArray<float>(channels);
+  float* bias = arena.NewPersistentArray<float>(channels);
+  if (scale == nullptr || bias == nullptr) {
+    return errors.Report(Status::kOutOfMemory, "arena too small to fold BatchNormalization '%.*s'",
+                         bn.View().name.length(), bn.View().name.data);
   }
+  const float* gamma = static_cast<const float*>(graph.values[bn.inputs[1]].data);
+  const float* beta = static_cast<const float*>(graph.values[bn.inputs[2]].data);
+  const float* mean = static_cast<const float*>(graph.values[bn.inputs[3]].data);
+  const float* var = static_cast<const float*>(graph.values[bn.inputs[4]].data);
+  for (int32_t c = 0; c < channels; ++c) {
+    float s = gamma[c] / std::sqrt(var[c] + epsilon);
+    float old_scale = epilogue.scale ? epilogue.scale[c] : 1.0f;
+    float old_bias = epilogue.bias ? epilogue.bias[c] : 0.0f;
+    scale[c] = old_scale * s;
+    bias[c] = (old_bias - mean[c]) * s + beta[c];
+  }
+  epilogue.scale = scale;
+  epilogue.bias = bias;
+  stats->fused_bytes += 2 * sizeof(float) * static_cast<size_t>(channels);
+  stats->fused_nodes++;
+  AbsorbIntoProducer(graph, n, p);
   return Status::kOk;
 }
 
-Status FuseActivations(Graph& graph, ErrorReporter&, PrepareStats* stats) {
-  for (uint32_t i = 0; i < graph.node_count; ++i) {
-    int32_t n = graph.order[i];
-    Node& node = graph.nodes[n];
-    float lo, hi;
-    if (node.IsOp("Relu")) {
-      lo = 0.0f;
-      hi = kFloatMax;
-    } else if (!(node.IsOp("Clip") && ReadClipBounds(graph, node, &lo, &hi))) {
-      continue;
-    }
-    int32_t p = FusableProducer(graph, node);
-    if (p < 0) continue;
-    FloatEpilogue& epilogue = *graph.prepared[p].epilogue;
-    if (lo > epilogue.min) epilogue.min = lo;
-    if (hi < epilogue.max) epilogue.max = hi;
-    stats->fused_nodes++;
-    AbsorbIntoProducer(graph, n, p);
+// Node n (Relu, or Clip with constant bounds) folded into its producer's
+// epilogue as a clamp.
+Status FuseActivation(Graph& graph, int32_t n, size_t params_mark, Arena& arena, ErrorReporter&,
+                      PrepareStats* stats) {
+  const Node& node = graph.nodes[n];
+  float lo, hi;
+  if (node.IsOp("Relu")) {
+    lo = 0.0f;
+    hi = kFloatMax;
+  } else if (!(node.IsOp("Clip") && ReadClipBounds(graph, node, &lo, &hi))) {
+    return Status::kOk;
   }
+  const int32_t p = FusableProducer(graph, node);
+  if (p < 0) return Status::kOk;
+  arena.ReleasePersistent(params_mark);
+  FloatEpilogue& epilogue = *graph.prepared[p].epilogue;
+  if (lo > epilogue.min) epilogue.min = lo;
+  if (hi < epilogue.max) epilogue.max = hi;
+  stats->fused_nodes++;
+  AbsorbIntoProducer(graph, n, p);
   return Status::kOk;
 }
 
-extern const GraphPass kFuseBatchNormPass{GraphPass::kFuseBatchNorm, FuseBatchNorm};
-extern const GraphPass kFuseActivationsPass{
-    GraphPass::kFuseActivations,
-    [](Graph& graph, Arena&, ErrorReporter& errors, PrepareStats* stats) {
-      return FuseActivations(graph, errors, stats);
-    }};
+extern const GraphPass kFuseBatchNormPass{GraphPass::kFuseBatchNorm, nullptr, FuseBatchNorm};
+extern const GraphPass kFuseActivationsPass{GraphPass::kFuseActivations, nullptr, FuseActivation};
 
 namespace {
 
@@ -204,24 +200,30 @@ bool IsMaxPool(const Node& node) {
 
 }  // namespace
 
-Status FuseMaxPool(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats) {
-  for (uint32_t i = 0; i < graph.node_count; ++i) {
-    const int32_t n = graph.order[i];
-    if (!IsMaxPool(graph.nodes[n])) continue;
-    const int32_t p = PoolableProducer(graph, graph.nodes[n]);
-    FusedMaxPool pool;
-    bool fusable = false;
-    if (p >= 0) TINYONNX_RETURN_IF_ERROR(ReadFusedPool(graph, n, arena, errors, &pool, &fusable));
-    if (!fusable) continue;
-    *graph.prepared[p].pool = pool;
-    graph.prepared[p].pool = nullptr;  // one MaxPool per Conv
-    stats->fused_nodes++;
-    AbsorbIntoProducer(graph, n, p);
-  }
+// Node n (MaxPool) folded into the Conv before it.
+Status FuseMaxPool(Graph& graph, int32_t n, size_t params_mark, Arena& arena,
+                   ErrorReporter& errors, PrepareStats* stats) {
+  if (!IsMaxPool(graph.nodes[n])) return Status::kOk;
+  const int32_t p = PoolableProducer(graph, graph.nodes[n]);
+  if (p < 0) return Status::kOk;
+  FusedMaxPool pool;
+  bool fusable = false;
+  TINYONNX_RETURN_IF_ERROR(ReadFusedPool(graph, n, arena, errors, &pool, &fusable));
+  if (!fusable) return Status::kOk;
+  arena.ReleasePersistent(params_mark);
+  PreparedNode& producer = graph.prepared[p];
+  *producer.pool = pool;
+  producer.pool = nullptr;  // one MaxPool per Conv
+  // The kernel pools after its epilogue; an activation or BatchNorm after
+  // the MaxPool must not join the epilogue (max and a negative scale do
+  // not commute).
+  producer.epilogue = nullptr;
+  stats->fused_nodes++;
+  AbsorbIntoProducer(graph, n, p);
   return Status::kOk;
 }
 
-extern const GraphPass kFuseMaxPoolPass{GraphPass::kFuseMaxPool, FuseMaxPool};
+extern const GraphPass kFuseMaxPoolPass{GraphPass::kFuseMaxPool, nullptr, FuseMaxPool};
 
 void RemoveDeadNodes(Graph& graph) {
   // Reverse order lets one sweep remove whole dead chains.
@@ -247,12 +249,6 @@ Status PrepareGraph(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareSt
   TINYONNX_RETURN_IF_ERROR(CompactGraph(graph, arena, errors));
   TINYONNX_RETURN_IF_ERROR(PrepareNodes(graph, arena, errors, stats));
   stats->aligned_copy_bytes += graph.repacked_bytes;
-  TINYONNX_RETURN_IF_ERROR(
-      RunPassIfRegistered(GraphPass::kFuseBatchNorm, graph, arena, errors, stats));
-  TINYONNX_RETURN_IF_ERROR(
-      RunPassIfRegistered(GraphPass::kFuseActivations, graph, arena, errors, stats));
-  TINYONNX_RETURN_IF_ERROR(
-      RunPassIfRegistered(GraphPass::kFuseMaxPool, graph, arena, errors, stats));
   RemoveDeadNodes(graph);
   // The caller reads outputs through typed pointers.
   for (uint32_t o = 0; o < graph.output_count; ++o) {

@@ -709,6 +709,6 @@ Status LowerQdq(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats*
   return lowering.Run();
 }
 
-extern const GraphPass kLowerQdqPass{GraphPass::kLowerQdq, LowerQdq};
+extern const GraphPass kLowerQdqPass{GraphPass::kLowerQdq, LowerQdq, nullptr};
 
 }  // namespace tinyonnx

@@ -217,7 +217,7 @@ Status SinkTransposes(Graph& graph, Arena& arena, ErrorReporter& errors, Prepare
   return SortTopologically(&graph, arena, errors);
 }
 
-extern const GraphPass kSinkTransposesPass{GraphPass::kSinkTransposes, SinkTransposes};
+extern const GraphPass kSinkTransposesPass{GraphPass::kSinkTransposes, SinkTransposes, nullptr};
 
 Status RunPassIfRegistered(GraphPass::Order order, Graph& graph, Arena& arena,
                            ErrorReporter& errors, PrepareStats* stats) {
@@ -270,6 +270,7 @@ Status PrepareNodes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareSt
     if (node.removed) continue;
     OpContext ctx(graph, n, arena, errors);
     Status status = AlignConstantInputs(graph, node, arena, errors, stats);
+    const size_t params_mark = arena.PersistentMark();
     if (status == Status::kOk) status = node.op->prepare(ctx);
     if (status == Status::kOk) {
       for (uint16_t o = 0; o < node.output_count; ++o) {
@@ -279,6 +280,10 @@ Status PrepareNodes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareSt
       }
     }
     if (status == Status::kOk) status = FoldIfConstant(graph, n, arena, errors, stats);
+    const GraphPass* pass = node.op->pass;
+    if (status == Status::kOk && !node.removed && pass != nullptr && pass->fuse != nullptr) {
+      status = pass->fuse(graph, n, params_mark, arena, errors, stats);
+    }
     if (status != Status::kOk) {
       errors.Prefix("node '%.*s' (%.*s): ", node.View().name.length(), node.View().name.data,
                     node.View().op_type.length(), node.View().op_type.data);

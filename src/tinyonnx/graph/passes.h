@@ -5,11 +5,15 @@
 //                           become int8 ops (lower_qdq.cc, docs/int8.md)
 //      CompactGraph         removed nodes and unread values dropped, tables
 //                           packed (when the graph is not kept; compact.cc)
-//   4. PrepareNodes         shape inference, kernel choice, constant folding
+//   4. PrepareNodes         shape inference, kernel choice, constant folding,
+//                           and right after each node's prepare, fusion into
+//                           the node that feeds it (the fused node's own
+//                           parameters are released again):
 //   5. FuseBatchNorm        BatchNormalization folded into Conv/Gemm
 //   6. FuseActivations      Relu/Clip folded into Conv/Gemm as a clamp
 //   7. FuseMaxPool          a MaxPool whose windows tile its input folded
-//                           into the Conv before it (float and int8)
+//                           into the Conv before it (float and int8); the
+//                           Conv then takes no further epilogue fusion
 //   8. RemoveDeadNodes      nodes whose results nobody reads
 // Passes 2, 3, 5, 6 and 7 run only when an op of the model's resolver brings
 // them (OpDef::pass): SinkTransposes with Transpose, LowerQdq with
@@ -47,7 +51,13 @@ struct GraphPass {
     kFuseMaxPool
   };
   Order order;
+  // A whole-graph pass (2, 3)...
   Status (*run)(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
+  // ... or a fusion (5, 6, 7) of one just-prepared node into its producer.
+  // When it fuses, it first releases the persistent memory allocated after
+  // `params_mark` (the node's own parameters).
+  Status (*fuse)(Graph& graph, int32_t node, size_t params_mark, Arena& arena,
+                 ErrorReporter& errors, PrepareStats* stats);
 };
 extern const GraphPass kSinkTransposesPass, kLowerQdqPass, kFuseBatchNormPass,
     kFuseActivationsPass, kFuseMaxPoolPass;
@@ -62,9 +72,6 @@ Status LowerQdq(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats*
 // Needs the graph's tables to be the top of the arena's temporary region.
 Status CompactGraph(Graph& graph, Arena& arena, ErrorReporter& errors);
 Status PrepareNodes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
-Status FuseBatchNorm(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
-Status FuseActivations(Graph& graph, ErrorReporter& errors, PrepareStats* stats);
-Status FuseMaxPool(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareStats* stats);
 void RemoveDeadNodes(Graph& graph);
 
 // After a node's prepare: if all its inputs are constants, runs its kernel
