@@ -25,7 +25,8 @@ bool Shape::operator==(const Shape& other) const {
 const char* Shape::ToString(char* buffer, int size) const {
   int n = static_cast<int>(Format(buffer, size, "["));
   for (int i = 0; i < rank && n < size; ++i) {
-    n += static_cast<int>(Format(buffer + n, size - n, i == 0 ? "%d" : ", %d", dims[i]));
+    const int dim = static_cast<int>(dims[i]);  // int32_t is long on arm-none-eabi
+    n += static_cast<int>(Format(buffer + n, size - n, i == 0 ? "%d" : ", %d", dim));
   }
   if (n < size) Format(buffer + n, size - n, "]");
   return buffer;

@@ -130,7 +130,7 @@ Status OpContext::GetInts(const char* name, int64_t* values, int capacity, int* 
   }
   if (attribute.count > static_cast<uint32_t>(capacity)) {
     return Fail(Status::kUnsupported, "attribute '%s' has %u values, at most %d are supported",
-                name, attribute.count, capacity);
+                name, static_cast<unsigned>(attribute.count), capacity);
   }
   RepeatedScalar ints = attribute.ints();
   uint64_t raw;
@@ -150,7 +150,7 @@ Status OpContext::GetFloats(const char* name, float* values, int capacity, int* 
   }
   if (attribute.count > static_cast<uint32_t>(capacity)) {
     return Fail(Status::kUnsupported, "attribute '%s' has %u values, at most %d are supported",
-                name, attribute.count, capacity);
+                name, static_cast<unsigned>(attribute.count), capacity);
   }
   RepeatedScalar floats = attribute.floats();
   uint64_t raw;

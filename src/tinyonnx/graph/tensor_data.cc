@@ -84,7 +84,7 @@ Status MaterializeTensor(const TensorView& view, Arena& arena, ErrorReporter& er
       char text[96];
       return errors.Report(Status::kInvalidModel,
                            "tensor '%.*s' has %u bytes of raw_data, but shape %s of %s needs %zu",
-                           name_length, name, view.raw_data.size,
+                           name_length, name, static_cast<unsigned>(view.raw_data.size),
                            value->shape.ToString(text, sizeof(text)), DTypeName(view.dtype),
                            bytes);
     }
@@ -102,12 +102,13 @@ Status MaterializeTensor(const TensorView& view, Arena& arena, ErrorReporter& er
   if (view.data_field != ExpectedTypedField(view.dtype)) {
     return errors.Report(Status::kInvalidModel,
                          "tensor '%.*s' of type %s stores its data in the wrong field (%u)",
-                         name_length, name, DTypeName(view.dtype), view.data_field);
+                         name_length, name, DTypeName(view.dtype),
+                         static_cast<unsigned>(view.data_field));
   }
   if (view.typed_count != count) {
     return errors.Report(Status::kInvalidModel,
                          "tensor '%.*s' has %u data values but its shape holds %llu",
-                         name_length, name, view.typed_count,
+                         name_length, name, static_cast<unsigned>(view.typed_count),
                          static_cast<unsigned long long>(count));
   }
   if (view.packed_contiguous && IsAligned(view.packed.data, element_size)) {

@@ -42,7 +42,7 @@ Status CheckChannelInputs(OpContext& ctx, int32_t channels) {
     }
     return ctx.Fail(Status::kInvalidModel,
                     "input %d has %lld values, expected %d (one per channel)", i,
-                    static_cast<long long>(count), channels);
+                    static_cast<long long>(count), static_cast<int>(channels));
   }
   return Status::kOk;
 }

@@ -33,7 +33,8 @@ Status CheckConstantIndices(OpContext& ctx, int32_t dim) {
     return ctx.Fail(Status::kInvalidModel,
                     "index %lld (element %lld of the indices) is out of range for an axis of %d "
                     "(allowed: %d to %d)",
-                    static_cast<long long>(bad), static_cast<long long>(at), dim, -dim, dim - 1);
+                    static_cast<long long>(bad), static_cast<long long>(at),
+                    static_cast<int>(dim), static_cast<int>(-dim), static_cast<int>(dim - 1));
   }
   return Status::kOk;
 }

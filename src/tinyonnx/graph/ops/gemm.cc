@@ -25,7 +25,7 @@ Status BroadcastC(OpContext& ctx, int32_t m, int32_t n, GemmParams* params) {
   if (c.rank > 2 || (rows != 1 && rows != m) || (columns != 1 && columns != n)) {
     char text[96];
     return ctx.Fail(Status::kInvalidModel, "C has shape %s, which does not broadcast to [%d, %d]",
-                    c.ToString(text, sizeof(text)), m, n);
+                    c.ToString(text, sizeof(text)), static_cast<int>(m), static_cast<int>(n));
   }
   params->c_row_stride = rows == 1 ? 0 : columns;
   params->c_col_stride = columns == 1 ? 0 : 1;
@@ -69,7 +69,8 @@ Status PrepareGemm(OpContext& ctx) {
   product.n = trans_b ? b.dims[0] : b.dims[1];
   const int32_t b_k = trans_b ? b.dims[1] : b.dims[0];
   if (b_k != product.k) {
-    return ctx.Fail(Status::kInvalidModel, "A' has %d columns but B' has %d rows", product.k, b_k);
+    return ctx.Fail(Status::kInvalidModel, "A' has %d columns but B' has %d rows",
+                    static_cast<int>(product.k), static_cast<int>(b_k));
   }
   // A is stored [M, K], or [K, M] when transposed.
   product.a_row_stride = trans_a ? 1 : a.dims[1];

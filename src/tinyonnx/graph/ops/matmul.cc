@@ -39,7 +39,8 @@ Status PrepareMatMul(OpContext& ctx) {
   product.n = b.rank == 1 ? 1 : b.dims[b.rank - 1];
   const int32_t b_k = b.rank == 1 ? b.dims[0] : b.dims[b.rank - 2];
   if (b_k != product.k) {
-    return ctx.Fail(Status::kInvalidModel, "A has %d columns but B has %d rows", product.k, b_k);
+    return ctx.Fail(Status::kInvalidModel, "A has %d columns but B has %d rows",
+                    static_cast<int>(product.k), static_cast<int>(b_k));
   }
   product.a_row_stride = product.k;
 
@@ -53,7 +54,7 @@ Status PrepareMatMul(OpContext& ctx) {
   for (int axis = 0; axis < rank; ++axis) {
     if (a_dims[axis] != b_dims[axis] && a_dims[axis] != 1 && b_dims[axis] != 1) {
       return ctx.Fail(Status::kInvalidModel, "batch axes do not broadcast: %d vs %d at axis %d",
-                      a_dims[axis], b_dims[axis], axis);
+                      static_cast<int>(a_dims[axis]), static_cast<int>(b_dims[axis]), axis);
     }
     params->batch_dims[axis] = a_dims[axis] == 1 ? b_dims[axis] : a_dims[axis];
     params->batch_count *= params->batch_dims[axis];

@@ -108,7 +108,7 @@ Status PlanAxes(OpContext& ctx, const Shape& in, const int64_t* before, const in
     const int64_t window = in.dims[k] - crop_front - crop_back;
     if (window < 0) {
       return ctx.Fail(Status::kInvalidModel, "pads of axis %d crop %lld of its %d elements", k,
-                      static_cast<long long>(crop_front + crop_back), in.dims[k]);
+                      static_cast<long long>(crop_front + crop_back), static_cast<int>(in.dims[k]));
     }
     const int64_t pad_front = before[k] > 0 ? before[k] : 0;
     const int64_t pad_back = after[k] > 0 ? after[k] : 0;

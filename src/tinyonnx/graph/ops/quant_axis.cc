@@ -16,20 +16,20 @@ Status ReadQuantAxis(OpContext& ctx, DType default_zero_point_type, QuantAxis* q
     if (ctx.opset() < 13) {
       return ctx.Fail(Status::kInvalidModel,
                       "the scale has %d values; per-axis quantization needs opset 13",
-                      q->scale.count);
+                      static_cast<int>(q->scale.count));
     }
     int64_t axis;
     TINYONNX_RETURN_IF_ERROR(ctx.GetInt("axis", 1, &axis));
     TINYONNX_RETURN_IF_ERROR(NormalizeAxis(ctx, "axis", axis, x.rank, &q->axis));
     if (q->scale.count != x.dims[q->axis]) {
       return ctx.Fail(Status::kInvalidModel, "the scale has %d values but axis %d has size %d",
-                      q->scale.count, q->axis, x.dims[q->axis]);
+                      static_cast<int>(q->scale.count), q->axis, static_cast<int>(x.dims[q->axis]));
     }
   }
   const bool zero_point_given = ctx.has_input(2);
   if (zero_point_given && q->zero_point.count != (q->per_axis ? q->scale.count : 1)) {
     return ctx.Fail(Status::kInvalidModel, "the zero point has %d values, the scale %d",
-                    q->zero_point.count, q->scale.count);
+                    static_cast<int>(q->zero_point.count), static_cast<int>(q->scale.count));
   }
   return Status::kOk;
 }

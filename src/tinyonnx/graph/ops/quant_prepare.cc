@@ -214,7 +214,7 @@ Status CheckZeroPointType(OpContext& ctx, int data_input, const QuantParam& zero
 Status ExpectCount(OpContext& ctx, const QuantParam& param, int input, int32_t channels) {
   if (param.count == 1 || param.count == channels) return Status::kOk;
   return ctx.Fail(Status::kInvalidModel, "input %d has %d values; expected 1 or %d", input,
-                  param.count, channels);
+                  static_cast<int>(param.count), static_cast<int>(channels));
 }
 
 }  // namespace
@@ -263,7 +263,7 @@ Status PrepareBias(OpContext& ctx, const AccumulatorInputs& io, const Accumulato
   if (b.shape.ElementCount() != channels) {
     char text[64];
     return ctx.Fail(Status::kUnsupported, "the bias has shape %s; %d values (one per output channel) are supported",
-                    b.shape.ToString(text, sizeof(text)), channels);
+                    b.shape.ToString(text, sizeof(text)), static_cast<int>(channels));
   }
   if (!b.is_constant()) return ctx.Fail(Status::kUnsupported, "the bias must be a constant");
   if (b.dtype == DType::kInt32 && bias_scale == 1.0f) {
@@ -282,8 +282,9 @@ Status PrepareBias(OpContext& ctx, const AccumulatorInputs& io, const Accumulato
     const float value = static_cast<const float*>(b.data)[c];
     const double v = std::nearbyint(static_cast<double>(value) * bias_scale / scale);
     if (std::isnan(v)) {  // converting NaN to int32 is UB
-      return ctx.Fail(Status::kInvalidModel, "bias value %d (%g) is not a number once scaled by 1/%g", c,
-                      static_cast<double>(value), scale);
+      return ctx.Fail(Status::kInvalidModel,
+                      "bias value %d (%g) is not a number once scaled by 1/%g",
+                      static_cast<int>(c), static_cast<double>(value), scale);
     }
     bias[c] = v > 2147483647.0 ? kInt32Max : v < -2147483648.0 ? kInt32Min : static_cast<int32_t>(v);
   }

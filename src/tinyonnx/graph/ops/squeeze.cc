@@ -21,7 +21,8 @@ Status PrepareSqueeze(OpContext& ctx) {
     if (count == 0) squeezed[k] = in.dims[k] == 1;
     if (squeezed[k] && in.dims[k] != 1) {
       return ctx.Fail(Status::kInvalidModel,
-                      "axis %d has size %d; only axes of size 1 can be squeezed", k, in.dims[k]);
+                      "axis %d has size %d; only axes of size 1 can be squeezed", k,
+                      static_cast<int>(in.dims[k]));
     }
     if (!squeezed[k]) out.dims[out.rank++] = in.dims[k];
   }

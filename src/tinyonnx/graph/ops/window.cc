@@ -133,7 +133,7 @@ Status ReadWindow(OpContext& ctx, const Shape& input, const WindowOptions& optio
       if (has_kernel && kernel[i] != size) {
         return ctx.Fail(Status::kInvalidModel,
                         "kernel_shape[%d] = %lld does not match the weights' size %d", i,
-                        static_cast<long long>(kernel[i]), size);
+                        static_cast<long long>(kernel[i]), static_cast<int>(size));
       }
       if (size < 1) return ctx.Fail(Status::kInvalidModel, "the weights' kernel is empty");
       kernel[i] = size;
@@ -148,7 +148,8 @@ Status ReadWindow(OpContext& ctx, const Shape& input, const WindowOptions& optio
     // (AveragePool would divide by zero); ONNX Runtime rejects it too.
     if (options.weights == nullptr && (g.pad_begin[axis] >= g.kernel[axis] || g.pad_end[axis] >= g.kernel[axis])) {
       return ctx.Fail(Status::kInvalidModel, "pads (%d, %d) along spatial axis %d must be smaller than the kernel (%d)",
-                      g.pad_begin[axis], g.pad_end[axis], i, g.kernel[axis]);
+                      static_cast<int>(g.pad_begin[axis]), static_cast<int>(g.pad_end[axis]), i,
+                      static_cast<int>(g.kernel[axis]));
     }
     TINYONNX_RETURN_IF_ERROR(ResolveAxis(ctx, i, mode, ceil_mode != 0, &g, axis));
   }
