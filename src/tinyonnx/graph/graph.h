@@ -112,6 +112,11 @@ struct PreparedNode {
   FusedMaxPool* pool = nullptr;
   uint32_t scratch_bytes = 0;
   void** scratch_slot = nullptr;  // receives the scratch address after planning
+  // For kernels that read input 0 for the last time in the order they write
+  // output 0: how far below the input's start the output may begin so that
+  // no write lands on input bytes still to be read (-1: never overlap).
+  // Called by the planner with the final parameters (after fusion).
+  int64_t (*overlap_gap)(const void* params) = nullptr;
 };
 
 struct Node {

@@ -105,6 +105,8 @@ class OpContext {
   void SetEpilogue(FloatEpilogue* epilogue) { prepared().epilogue = epilogue; }
   // Where FuseMaxPool puts a MaxPool that follows this node.
   void SetFusablePool(FusedMaxPool* pool) { prepared().pool = pool; }
+  // Output 0 may overlap input 0 where gap(params) allows (PreparedNode).
+  void AllowOverlap(int64_t (*gap)(const void* params)) { prepared().overlap_gap = gap; }
   // Output `out` shares the storage of input `in` (no kernel runs for it).
   void AliasOutput(int out, int in);
   // Output 0 may be written into input `in`'s buffer when that input dies here.

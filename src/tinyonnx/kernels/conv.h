@@ -29,5 +29,9 @@ struct ConvParams {
 
 // inputs: X, W[, B]; outputs: Y.
 void ConvFloat(const void* params, const void* const* inputs, void* const* outputs);
+// ConvFloat with a fused MaxPool writes the pooled planes while it reads
+// the input for the last time: how far below the input's start the output
+// may begin (PreparedNode::overlap_gap), or -1 for the other paths.
+int64_t ConvFloatOverlapGap(const void* params);
 
 }  // namespace tinyonnx

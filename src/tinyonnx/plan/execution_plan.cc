@@ -17,6 +17,7 @@ class Planner {
   Status AllocateSteps();
   Status CollectBuffers();
   void MergeInPlace();
+  void TieOverlaps();
   void ResolvePointers();
   bool HasStorage(int32_t value) const {
     const Value& v = graph_.values[value];
@@ -50,7 +51,8 @@ Status Planner::AllocateSteps() {
   plan_.steps = arena_.NewPersistentArray<Step>(steps + 1);
   void** pointers = arena_.NewPersistentArray<void*>(slots + 1);
   if (plan_.steps == nullptr || pointers == nullptr) {
-    return errors_.Report(Status::kOutOfMemory, "arena too small for the plan of %u steps", steps);
+    return errors_.Report(Status::kOutOfMemory, "arena too small for the plan of %u steps",
+                          static_cast<unsigned>(steps));
   }
   plan_.step_count = 0;
   for (uint32_t i = 0; i < graph_.node_count; ++i) {
@@ -89,6 +91,7 @@ Status Planner::CollectBuffers() {
     if (buffer_of_[root] < 0) {
       buffer_of_[root] = static_cast<int32_t>(buffer_count_);
       BufferRequest& b = buffers_[buffer_count_++];
+      b = BufferRequest();
       b.size = static_cast<size_t>(graph_.values[root].ByteSize());
       b.first_step = graph_.values[root].kind == ValueKind::kGraphInput ? 0 : step;
       b.last_step = b.first_step;
@@ -141,6 +144,41 @@ void Planner::MergeInPlace() {
   }
 }
 
+// A kernel that writes its output over the input rows it has read for the
+// last time (PreparedNode::overlap_gap): when that input dies at the step,
+// its buffer is tied to sit `gap` bytes above the output's, so the two
+// overlap. Buffers already in a tie (or merged in place) stay as they are.
+void Planner::TieOverlaps() {
+  for (uint32_t s = 0; s < plan_.step_count; ++s) {
+    const Step& step = plan_.steps[s];
+    const PreparedNode& prepared = graph_.prepared[step.node];
+    const Node& node = graph_.nodes[step.node];
+    if (prepared.overlap_gap == nullptr || node.input_count < 1 || node.inputs[0] < 0 ||
+        node.output_count < 1 || node.outputs[0] < 0) {
+      continue;
+    }
+    const int32_t in_root = graph_.StorageRoot(node.inputs[0]);
+    const int32_t out_root = graph_.StorageRoot(node.outputs[0]);
+    if (!HasStorage(in_root) || !HasStorage(out_root)) continue;
+    const int32_t bin = buffer_of_[in_root];
+    const int32_t bout = buffer_of_[out_root];
+    if (bin == bout || buffers_[bin].last_step != static_cast<int32_t>(s) ||
+        buffers_[bout].first_step != static_cast<int32_t>(s)) {
+      continue;
+    }
+    bool tied = buffers_[bin].tied_to >= 0 || buffers_[bout].tied_to >= 0;
+    for (uint32_t b = 0; b < buffer_count_ && !tied; ++b) {
+      tied = buffers_[b].tied_to == bin || buffers_[b].tied_to == bout;
+    }
+    const int64_t gap = prepared.overlap_gap(step.params);
+    if (tied || gap < 0) continue;
+    const size_t aligned = (static_cast<size_t>(gap) + kBufferAlignment - 1) & ~(kBufferAlignment - 1);
+    if (aligned >= buffers_[bout].size) continue;  // no bytes shared
+    buffers_[bin].tied_to = bout;
+    buffers_[bin].tie_offset = aligned;
+  }
+}
+
 void Planner::ResolvePointers() {
   for (uint32_t v = 0; v < graph_.value_count; ++v) {
     int32_t root = graph_.StorageRoot(static_cast<int32_t>(v));
@@ -166,11 +204,13 @@ Status Planner::Run() {
   size_t mark = arena_.TempMark();
   TINYONNX_RETURN_IF_ERROR(CollectBuffers());
   MergeInPlace();
+  TieOverlaps();
   uint32_t value_buffers = buffer_count_;
   for (uint32_t s = 0; s < plan_.step_count; ++s) {
     const PreparedNode& prepared = graph_.prepared[plan_.steps[s].node];
     if (prepared.scratch_bytes == 0) continue;
     BufferRequest& b = buffers_[buffer_count_++];
+    b = BufferRequest();
     b.size = prepared.scratch_bytes;
     b.first_step = b.last_step = static_cast<int32_t>(s);
   }

@@ -12,30 +12,30 @@ Status CheckChannels(OpContext& ctx, int64_t group) {
   const Shape& w = ctx.input_shape(1);
   if (group < 1 || group > x.dims[1]) {
     return ctx.Fail(Status::kInvalidModel,
-                    "group must be between 1 and the input's %d channels, is %lld", x.dims[1],
-                    static_cast<long long>(group));
+                    "group must be between 1 and the input's %d channels, is %lld",
+                    static_cast<int>(x.dims[1]), static_cast<long long>(group));
   }
   if (x.dims[1] % group != 0) {
     return ctx.Fail(Status::kInvalidModel, "group %lld does not divide the input's %d channels",
-                    static_cast<long long>(group), x.dims[1]);
+                    static_cast<long long>(group), static_cast<int>(x.dims[1]));
   }
   if (w.dims[1] * group != x.dims[1]) {
     return ctx.Fail(Status::kInvalidModel,
                     "the input has %d channels and group is %lld, so the weights need %lld "
                     "input channels, they have %d",
-                    x.dims[1], static_cast<long long>(group),
-                    static_cast<long long>(x.dims[1] / group), w.dims[1]);
+                    static_cast<int>(x.dims[1]), static_cast<long long>(group),
+                    static_cast<long long>(x.dims[1] / group), static_cast<int>(w.dims[1]));
   }
   if (w.dims[0] % group != 0) {
     return ctx.Fail(Status::kInvalidModel, "%d output channels do not divide into %lld groups",
-                    w.dims[0], static_cast<long long>(group));
+                    static_cast<int>(w.dims[0]), static_cast<long long>(group));
   }
   if (ctx.has_input(2)) {
     const Shape& b = ctx.input_shape(2);
     if (b.rank != 1 || b.dims[0] != w.dims[0]) {
       char text[96];
       return ctx.Fail(Status::kInvalidModel, "bias has shape %s, expected [%d]",
-                      b.ToString(text, sizeof(text)), w.dims[0]);
+                      b.ToString(text, sizeof(text)), static_cast<int>(w.dims[0]));
     }
   }
   return Status::kOk;
@@ -83,7 +83,10 @@ Status PrepareConv(OpContext& ctx) {
   if (!params->bias_is_input) ctx.SetEpilogue(&params->epilogue);
   // The pooled path sums in the direct path's order; the pointwise matrix
   // product has its own.
-  if (!params->pointwise) ctx.SetFusablePool(&params->pool);
+  if (!params->pointwise) {
+    ctx.SetFusablePool(&params->pool);
+    ctx.AllowOverlap(ConvFloatOverlapGap);
+  }
   TINYONNX_RETURN_IF_ERROR(
       ctx.SetOutput(0, DType::kFloat, WindowOutputShape(x, w.dims[0], params->window)));
   ctx.SetKernel(ConvFloat, params);

@@ -418,6 +418,42 @@ void ConvolvePointwise(const ConvParams& p, const float* x, const void* w, float
 
 }  // namespace
 
+// Follows ConvolvePooled's order (channel blocks, then pooled positions in
+// row-major order, each written after its window is read) for one image
+// and one group of 2-D planes: after each write, the bytes written so far
+// must end below the input bytes still to be read. Those start at row 0 of
+// the first input plane while a later channel block remains, else at the
+// first input row of the next pooled position's window.
+int64_t ConvFloatOverlapGap(const void* params) {
+  const ConvParams& p = *static_cast<const ConvParams*>(params);
+  const WindowGeometry& g = p.window;
+  const FusedMaxPool& pool = p.pool;
+  if (!p.pool.Active() || p.batch != 1 || p.group != 1 || g.input[0] != 1 || g.kernel[0] != 1 ||
+      pool.kernel[0] != 1) {
+    return -1;
+  }
+  const int64_t element = sizeof(float);
+  const int64_t row_bytes = int64_t{g.input[2]} * element;
+  const int32_t pooled_plane = pool.OutputSize();
+  auto first_input_row = [&](int32_t pixel) {
+    const int32_t row = (pixel / pool.output[2]) * pool.kernel[1] * g.stride[1] - g.pad_begin[1];
+    return row > 0 ? row : 0;
+  };
+  int64_t gap = 0;
+  for (int32_t oc = 0; oc < p.out_channels;) {
+    const int32_t block = p.out_channels - oc >= kChannelBlock ? kChannelBlock : 1;
+    const bool last_block = oc + block == p.out_channels;
+    for (int32_t pixel = 0; pixel < pooled_plane; ++pixel) {
+      const int64_t written = (int64_t{oc + block - 1} * pooled_plane + pixel + 1) * element;
+      if (last_block && pixel + 1 == pooled_plane) break;  // nothing left to read
+      const int64_t needed = last_block ? first_input_row(pixel + 1) * row_bytes : 0;
+      if (written - needed > gap) gap = written - needed;
+    }
+    oc += block;
+  }
+  return gap;
+}
+
 void ConvFloat(const void* params, const void* const* inputs, void* const* outputs) {
   const ConvParams& p = *static_cast<const ConvParams*>(params);
   const float* x = static_cast<const float*>(inputs[0]);
