@@ -2,8 +2,8 @@
 // tinyonnx, like the classic RT-Thread demo: the 28x28 digit as ASCII art,
 // the ten probabilities and "The number is N"; then the accuracy.
 //
-//   mnist_flash_<board>.elf [COMMAND] [--mnist DIR]
-//   mnist_file_<board>.elf  --model FILE [--offset K] [COMMAND] [--mnist DIR]
+//   mnist_flash_<board>.elf [COMMAND] [--mnist DIR] [--arena BYTES]
+//   mnist_file_<board>.elf  --model FILE [--offset K] [COMMAND] [--mnist DIR] [--arena BYTES]
 //
 // COMMAND
 //   (none)      test digits 0, 1 and 2, then the accuracy on every test image
@@ -22,6 +22,8 @@
 // --model FILE  (mnist_file builds) the .onnx file to read through
 //               semihosting into the static model buffer
 // --offset K    load the model K bytes into the buffer (K = 1: unaligned)
+// --arena BYTES give the model only the first BYTES of the static arena
+//               (a run that succeeds shows the model fits an arena that size)
 //
 // The mnist_flash build links the model into flash and reads it in place.
 // The arena (and the model buffer) are static; the core allocates nothing.
@@ -52,6 +54,7 @@ struct Options {
   const char* mnist = nullptr;
   const char* model = nullptr;
   long offset = 0;
+  long arena = -1;  // bytes of g_arena the model gets; -1: all of it
 };
 
 bool ParseNumber(const char* text, long* value) {
@@ -70,6 +73,8 @@ bool ParseOptions(int argc, char** argv, Options* options) {
       options->mnist = argv[++i];
     } else if (strcmp(arg, "--model") == 0 && has_value) {
       options->model = argv[++i];
+    } else if (strcmp(arg, "--arena") == 0 && has_value) {
+      if (!ParseNumber(argv[++i], &options->arena)) return false;
     } else if (strcmp(arg, "--offset") == 0 && has_value) {
       if (!ParseNumber(argv[++i], &options->offset) || options->offset > 64) return false;
     } else if ((strcmp(arg, "digit") == 0 || strcmp(arg, "eval") == 0 || strcmp(arg, "bench") == 0) &&
@@ -241,10 +246,10 @@ int main(int argc, char** argv) {
   Options options;
   if (!ParseOptions(argc, argv, &options)) {
 #if TINYONNX_MODEL_IN_FLASH
-    Write("usage: mnist_flash [digit N | eval [N] | bench [N]] [--mnist DIR]\n");
+    Write("usage: mnist_flash [digit N | eval [N] | bench [N]] [--mnist DIR] [--arena BYTES]\n");
 #else
     Write("usage: mnist_file --model FILE [--offset K] [digit N | eval [N] | bench [N]] "
-          "[--mnist DIR]\n");
+          "[--mnist DIR] [--arena BYTES]\n");
 #endif
     return 1;
   }
@@ -265,7 +270,10 @@ int main(int argc, char** argv) {
         static_cast<unsigned>(reinterpret_cast<uintptr_t>(model)));
 #endif
 
-  mnist::Classifier classifier(model, model_size, g_arena, sizeof(g_arena), mnist::Ops());
+  const size_t arena_size = options.arena >= 0 && static_cast<size_t>(options.arena) < sizeof(g_arena)
+                                ? static_cast<size_t>(options.arena)
+                                : sizeof(g_arena);
+  mnist::Classifier classifier(model, model_size, g_arena, arena_size, mnist::Ops());
   tinyonnx::BuildOptions build;
   build.keep_graph = options.command != nullptr && strcmp(options.command, "bench") == 0;
   if (!classifier.Prepare(build)) {
@@ -275,7 +283,7 @@ int main(int argc, char** argv) {
   const tinyonnx::MemoryReport& memory = classifier.interpreter().memory();
   Print("arena %u of %u bytes used: activations %u, persistent %u (parameters, plan%s), "
         "%u while preparing\n\n",
-        static_cast<unsigned>(memory.required_bytes), static_cast<unsigned>(sizeof(g_arena)),
+        static_cast<unsigned>(memory.required_bytes), static_cast<unsigned>(arena_size),
         static_cast<unsigned>(memory.activation_bytes),
         static_cast<unsigned>(memory.persistent_bytes), build.keep_graph ? ", graph" : "",
         static_cast<unsigned>(memory.prepare_peak_bytes));
