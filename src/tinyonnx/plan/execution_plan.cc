@@ -34,7 +34,6 @@ class Planner {
   BufferRequest* buffers_ = nullptr;
   size_t* offsets_ = nullptr;
   uint32_t buffer_count_ = 0;
-  uint32_t step_slots_ = 0;  // inputs + outputs of all steps
 };
 
 Status Planner::AllocateSteps() {
@@ -47,7 +46,6 @@ Status Planner::AllocateSteps() {
     ++steps;
     slots += node.input_count + node.output_count;
   }
-  step_slots_ = slots;
   plan_.steps = arena_.NewPersistentArray<Step>(steps + 1);
   void** pointers = arena_.NewPersistentArray<void*>(slots + 1);
   if (plan_.steps == nullptr || pointers == nullptr) {
@@ -75,9 +73,10 @@ Status Planner::AllocateSteps() {
 Status Planner::CollectBuffers() {
   uint32_t values = graph_.value_count;
   buffer_of_ = arena_.NewTempArray<int32_t>(values + 1);
-  // At most one buffer per graph input, step input or output and graph
-  // output, plus one scratch buffer per step.
-  uint32_t most = graph_.input_count + step_slots_ + graph_.output_count + plan_.step_count + 1;
+  // At most one buffer per value that owns storage (graph inputs and
+  // activations, not aliases nor constants), plus one scratch buffer per step.
+  uint32_t most = plan_.step_count + 1;
+  for (uint32_t v = 0; v < values; ++v) most += HasStorage(static_cast<int32_t>(v)) ? 1 : 0;
   buffers_ = arena_.NewTempArray<BufferRequest>(most);
   offsets_ = arena_.NewTempArray<size_t>(most);
   if (buffer_of_ == nullptr || buffers_ == nullptr || offsets_ == nullptr) {
