@@ -18,9 +18,9 @@ instructions per inference, per MAC (MACs of Conv and Gemm from the shapes
 the firmware prints), per layer, the functions that take the most, and the
 firmware's footprint (bench/footprint.py).
 
---demo adds the two classic demo CNNs of the issue and one with a depthwise
-layer (bench/make_demo_cnns.py into <prefix>models, random weights; int8 by
-`build/tools/tinyonnx quantize --calibrate mnist`).
+--demo adds the two classic demo CNNs of the issue and two with a depthwise
+layer, max-pooled and not (bench/make_demo_cnns.py into <prefix>models,
+random weights; int8 by `build/tools/tinyonnx quantize --calibrate mnist`).
 
 Instruction counts are not cycles: QEMU does not model the pipeline, flash
 wait states or the cost of each instruction (a VLDR, a VFMA, an SMLAD and a
@@ -50,7 +50,8 @@ MODELS = {
     "mnist-cnn": ("models/mnist-cnn.onnx", FLOAT_OPS, 81920),
     "mnist-cnn-int8": ("models/mnist-cnn-int8.onnx", INT8_OPS, 49152),
 }
-DEMO_ARENAS = {"demo-cnn-61k": 49152, "demo-cnn-1m": 81920, "demo-dw": 131072}
+DEMO_ARENAS = {"demo-cnn-61k": 49152, "demo-cnn-1m": 81920, "demo-dw": 131072,
+               "demo-dw-flat": 131072}
 KERNEL_SETS = ("portable", "dsp")
 
 

@@ -14,6 +14,9 @@ accuracy is that of random weights.
   demo-dw.onnx       conv3x3 1->32 pad 1, Relu, maxpool 2, depthwise conv3x3
                      32 pad 1 at 14x14, Relu, maxpool 2, FC 1568->10,
                      Softmax: a depthwise layer to count (not in the issue)
+  demo-dw-flat.onnx  demo-dw without the maxpool after the depthwise conv,
+                     and a GlobalAveragePool, FC 32->10, Softmax head: the
+                     depthwise layer of the issue unpooled
 
 Input "image" float [1, 1, 28, 28] in [0, 1], output "probabilities"
 [1, 10], as the firmware expects. Needs python3-onnx and numpy (Debian).
@@ -50,6 +53,8 @@ def build(name, layers, rng):
             nodes.append(helper.make_node("Relu", [x], [y]))
         elif kind == "pool":
             nodes.append(helper.make_node("MaxPool", [x], [y], kernel_shape=[2, 2], strides=[2, 2]))
+        elif kind == "gap":
+            nodes.append(helper.make_node("GlobalAveragePool", [x], [y]))
         elif kind == "flatten":
             nodes.append(helper.make_node("Flatten", [x], [y], axis=1))
         elif kind == "fc":
@@ -82,8 +87,12 @@ def main():
              ("flatten",), ("fc", 1568, 64), ("relu",), ("fc", 64, 10), ("softmax",)]
     depthwise = [("conv", 1, 32, 1), ("relu",), ("pool",), ("dwconv", 32, 1), ("relu",), ("pool",),
                  ("flatten",), ("fc", 1568, 10), ("softmax",)]
+    depthwise_flat = [("conv", 1, 32, 1), ("relu",), ("pool",), ("dwconv", 32, 1), ("relu",),
+                      ("gap",), ("flatten",), ("fc", 32, 10), ("softmax",)]
+    # Appended last: the earlier models' weights come from the same seeded
+    # generator and stay as they were.
     for name, layers in (("demo-cnn-61k", small), ("demo-cnn-1m", large),
-                         ("demo-dw", depthwise)):
+                         ("demo-dw", depthwise), ("demo-dw-flat", depthwise_flat)):
         path = os.path.join(out, name + ".onnx")
         onnx.save(build(name, layers, rng), path)
         print(path)

@@ -321,10 +321,9 @@ void Count(KernelFn fn) {
   }
 }
 
-void CheckConv(Random& rng, int32_t index, ConvKind kind) {
-  ConvCase c = RandomConv(rng, kind);
+void CheckConvCase(Random& rng, int32_t index, ConvCase c) {
   if (!Fits(c)) return;
-  const DspKernel dsp = SelectDspConvS8(c.p, kind != ConvKind::kRegular);
+  const DspKernel dsp = SelectDspConvS8(c.p, c.kind != ConvKind::kRegular);
   if (dsp.fn == nullptr) return;
   Count(dsp.fn);
   Fill(rng, g_input, c.p.batch * c.p.window.InputSize() * c.p.in_channels);
@@ -345,6 +344,59 @@ void CheckConv(Random& rng, int32_t index, ConvKind kind) {
   }
   dsp.fn(&c.p, in, out);
   if (!SameBytes("conv", index, count) || !ScratchKept("conv", index, dsp)) Describe(c);
+}
+
+void CheckConv(Random& rng, int32_t index, ConvKind kind) {
+  CheckConvCase(rng, index, RandomConv(rng, kind));
+}
+
+// An unpooled 3x3 depthwise Conv of the given shape, random data and
+// quantization; sometimes an input offset at an end of its range (128:
+// the padding, -input_offset, is no input byte).
+ConvCase Depthwise3x3(Random& rng, int32_t height, int32_t width, int32_t stride, int32_t pad,
+                      int32_t channels) {
+  ConvCase c;
+  c.kind = ConvKind::kDepthwise;
+  ConvS8Params& p = c.p;
+  const int32_t sizes[kWindowAxes] = {1, height, width};
+  for (int axis = 1; axis < kWindowAxes; ++axis) {
+    WindowGeometry& g = p.window;
+    g.kernel[axis] = 3;
+    g.stride[axis] = stride;
+    g.pad_begin[axis] = pad;
+    g.pad_end[axis] = pad;
+    g.input[axis] = sizes[axis];
+    g.output[axis] = (g.input[axis] + 2 * pad - 3) / stride + 1;
+  }
+  p.in_channels = p.out_channels = p.group = channels;
+  p.quant = RandomQuantization(rng, channels, 9);
+  if (rng.OneIn(4)) p.quant.input_offset = rng.OneIn(2) ? 128 : -128;
+  p.weights = g_weights;
+  return c;
+}
+
+// Unpooled 3x3 depthwise Convs over every small height and width (1 to 5
+// with the padding: windows touching the padding on one side, both or
+// none), strides 1 and 2, pads 0 and 1, channel counts around the
+// 4-channel quads and the 32-channel block; and rows too wide for the row
+// walk's scratch (the pixel walk).
+void CheckDepthwise3x3Shapes(Random& rng) {
+  const int32_t channel_counts[] = {1, 3, 4, 5, 8, 31, 32, 33};
+  int32_t index = 0;
+  for (int32_t height = 1; height <= 5; ++height) {
+    for (int32_t stride = 1; stride <= 2; ++stride) {
+      for (int32_t pad = 0; pad <= 1; ++pad) {
+        const int32_t width = 6 - height;
+        if (height + 2 * pad < 3 || width + 2 * pad < 3) continue;
+        for (int32_t channels : channel_counts) {
+          CheckConvCase(rng, index++, Depthwise3x3(rng, height, width, stride, pad, channels));
+        }
+      }
+    }
+  }
+  for (int32_t stride = 1; stride <= 2; ++stride) {
+    CheckConvCase(rng, index++, Depthwise3x3(rng, 3, 60, stride, 1, 32));
+  }
 }
 
 // ---- Fully connected ----
@@ -389,6 +441,7 @@ int main(int argc, char** argv) {
   }
   Random rng;
   CheckRequantization(rng);
+  CheckDepthwise3x3Shapes(rng);
   for (int32_t i = 0; i < cases && g_failures == 0; ++i) {
     CheckConv(rng, i, ConvKind::kRegular);
     CheckConv(rng, i, ConvKind::kSingleChannel);

@@ -9,6 +9,7 @@
 
 #include <arm_acle.h>
 
+#include <cstddef>
 #include <cstring>
 #include <new>
 
@@ -55,6 +56,31 @@ inline void ExpandWithOffset(const int8_t* in, int32_t count, int32_t offset, in
   for (int32_t i = whole; i < count; ++i) out[i - whole] = static_cast<int16_t>(in[i] + offset);
 }
 
+// An int8 value in all four bytes of a word.
+inline uint32_t AllBytes(int32_t v) { return (static_cast<uint32_t>(v) & 0xFFu) * 0x01010101u; }
+
+// w with its byte kByte replaced by the low byte of v.
+template <int kByte>
+inline uint32_t InsertByte(uint32_t w, uint32_t v) {
+  asm("bfi %0, %1, %2, #8" : "+r"(w) : "r"(v), "i"(8 * kByte));
+  return w;
+}
+
+// Each signed byte of w clamped to [the byte of lo, the byte of hi]: SSUB8
+// sets the GE flags SEL picks by (in one asm statement: the flags are not
+// operands the compiler knows of).
+inline uint32_t ClampBytes(uint32_t w, uint32_t lo, uint32_t hi) {
+  uint32_t difference;
+  asm("ssub8 %[d], %[w], %[lo]\n\t"
+      "sel %[w], %[w], %[lo]\n\t"
+      "ssub8 %[d], %[w], %[hi]\n\t"
+      "sel %[w], %[hi], %[w]"
+      : [w] "+r"(w), [d] "=&r"(difference)
+      : [lo] "r"(lo), [hi] "r"(hi)
+      : "cc");
+  return w;
+}
+
 // One output channel's requantization, Requantize(AddBias(acc, q, c), ...)
 // of quantized_loops.h bit for bit, with its constants worked out once:
 //
@@ -90,10 +116,8 @@ inline int32_t RoundedHighProduct(int32_t x, int32_t multiplier, uint32_t right,
 struct OutputRange {
   explicit OutputRange(const ChannelQuantization& q)
       : offset(q.output_offset), lo(q.act_min), hi(q.act_max) {}
-  int8_t operator()(int32_t v) const {
-    v += offset;
-    return static_cast<int8_t>(v < lo ? lo : v > hi ? hi : v);
-  }
+  int8_t operator()(int32_t v) const { return Clamp(v + offset); }
+  int8_t Clamp(int32_t v) const { return static_cast<int8_t>(v < lo ? lo : v > hi ? hi : v); }
   int32_t offset, lo, hi;
 };
 
@@ -120,10 +144,46 @@ class ChannelRequantizer {
 
   Path path() const { return path_; }
 
-  // The rounded product before the offset, for path kRight / kLeft.
-  int32_t Right(int32_t acc) const {
-    return RoundedHighProduct(__qadd(acc, bias_), multiplier_, right_, round_high_, round_low_);
+  // For path kRight: __ssat(product + offset, 8), the product
+  //   RoundedHighProduct(__qadd(acc, bias_), multiplier_, right_, round_high_, round_low_)
+  // of acc[kLane] and requantize[kLane]. One statement with its loads: of
+  // four such channels GCC hoists all the loads, runs out of registers and
+  // spills.
+  template <int kLane>
+  static int32_t RightByte(const int32_t* acc, const ChannelRequantizer* requantize,
+                           int32_t offset) {
+    // The LDRDs: (bias, multiplier) and (round_high, round_low).
+    static_assert(offsetof(ChannelRequantizer, multiplier_) ==
+                      offsetof(ChannelRequantizer, bias_) + 4, "");
+    static_assert(offsetof(ChannelRequantizer, round_low_) ==
+                      offsetof(ChannelRequantizer, round_high_) + 4, "");
+    constexpr size_t kAt = kLane * sizeof(ChannelRequantizer);
+    int32_t x, bias, multiplier, high, low, right;
+    asm("ldr %[x], [%[acc], %[acc_at]]\n\t"
+        "ldrd %[bias], %[m], [%[rq], %[bias_at]]\n\t"
+        "ldrd %[high], %[low], [%[rq], %[round_at]]\n\t"
+        "ldrb %[right], [%[rq], %[right_at]]\n\t"
+        "qadd %[x], %[x], %[bias]\n\t"
+        "smlal %[low], %[high], %[x], %[m]\n\t"
+        "smull %[x], %[bias], %[x], %[m]\n\t"  // bias: the product's high word
+        "lsr %[bias], %[bias], %[right]\n\t"
+        "and %[bias], %[bias], #1\n\t"
+        "adds %[low], %[low], %[bias]\n\t"
+        "adc %[high], %[high], #0\n\t"
+        "asr %[high], %[high], %[right]\n\t"
+        "add %[high], %[high], %[offset]\n\t"
+        "ssat %[high], #8, %[high]"
+        : [x] "=&r"(x), [bias] "=&r"(bias), [m] "=&r"(multiplier), [high] "=&r"(high),
+          [low] "=&r"(low), [right] "=&r"(right)
+        : [acc] "r"(acc), [rq] "r"(requantize), [offset] "r"(offset),
+          [acc_at] "i"(4 * kLane), [bias_at] "i"(kAt + offsetof(ChannelRequantizer, bias_)),
+          [round_at] "i"(kAt + offsetof(ChannelRequantizer, round_high_)),
+          [right_at] "i"(kAt + offsetof(ChannelRequantizer, right_))
+        : "cc", "memory");
+    return high;
   }
+
+  // The rounded product before the offset, for path kLeft.
   int32_t Left(int32_t acc) const {
     return RoundedHighProduct(__ssat(__qadd(acc, bias_), 13) << left_, multiplier_, 0, 0,
                               0x7FFFFFFFu);
@@ -132,7 +192,7 @@ class ChannelRequantizer {
   int8_t operator()(int32_t acc, const ChannelQuantization& q) const {
     switch (path_) {
       case Path::kRight:
-        return OutputRange(q)(Right(acc));
+        return OutputRange(q).Clamp(RightByte<0>(&acc, this, q.output_offset));
       case Path::kLeft:
         return OutputRange(q)(Left(acc));
       default:
@@ -189,7 +249,23 @@ class ChannelBlock {
     const ChannelRequantizer::Path path =
         mixed_ ? ChannelRequantizer::Path::kPortable : requantize_[0].path();
     if (path == ChannelRequantizer::Path::kRight) {
-      for (int32_t i = 0; i < count; ++i) out[i] = range(requantize[i].Right(acc[i]));
+      const int32_t whole = count & ~3;
+      const uint32_t lo = AllBytes(q.act_min), hi = AllBytes(q.act_max);
+      // Four channels a word: each saturated to int8 and inserted (BFI),
+      // then the four clamped at once.
+      for (int32_t i = 0; i < whole; i += 4) {
+        const int32_t* a = acc + i;
+        const ChannelRequantizer* r = requantize + i;
+        uint32_t word = static_cast<uint32_t>(ChannelRequantizer::RightByte<0>(a, r, range.offset));
+        word = InsertByte<1>(word, ChannelRequantizer::RightByte<1>(a, r, range.offset));
+        word = InsertByte<2>(word, ChannelRequantizer::RightByte<2>(a, r, range.offset));
+        word = InsertByte<3>(word, ChannelRequantizer::RightByte<3>(a, r, range.offset));
+        StoreWord(out + i, ClampBytes(word, lo, hi));
+      }
+      for (int32_t i = whole; i < count; ++i) {
+        const int32_t v = ChannelRequantizer::RightByte<0>(acc + i, requantize + i, range.offset);
+        out[i] = range.Clamp(v);
+      }
     } else if (path == ChannelRequantizer::Path::kLeft) {
       for (int32_t i = 0; i < count; ++i) out[i] = range(requantize[i].Left(acc[i]));
     } else {
