@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Flash and RAM of a tinyonnx firmware, split by part, from its linker map.
 
-    /usr/bin/python3 bench/footprint.py [--log FILE] ELF [ELF...]
+    /usr/bin/python3 bench/footprint.py [--log FILE] [--objects N] ELF [ELF...]
     (or: sh bench/footprint.sh ELF...)
 
 For each ELF the map beside it (ELF without .elf + .map, written by
@@ -129,6 +129,7 @@ def footprint(elf, log=None):
     build_dir = os.path.dirname(os.path.dirname(os.path.abspath(elf)))
     kernel_sections = sections_of_kernel_objects(build_dir, ambiguous)
     flash = dict.fromkeys(["runtime", "kernels", "model", "port", "app", "libc", "other"], 0)
+    objects = {}  # (part, object file) -> flash bytes, for runtime and kernels
     ram = dict.fromkeys([".stack", ".data", ".arena", ".bss"], 0)
     for out, section, size, obj in parse_map(map_path):
         if out in FLASH_SECTIONS:
@@ -136,6 +137,10 @@ def footprint(elf, log=None):
                 "other" if section == "*fill*" else classify(obj, section, kernels, ambiguous,
                                                              kernel_sections))
             flash[part] += size
+            member = re.search(r"\(([^)]+)\)$", obj)
+            if part in ("runtime", "kernels") and member:
+                key = (part, member.group(1).replace(".cc.obj", ""))
+                objects[key] = objects.get(key, 0) + size
         if out in RAM_SECTIONS:
             ram[out] += size
     # Output section sizes (with alignment) are the truth for RAM.
@@ -153,7 +158,7 @@ def footprint(elf, log=None):
                            r"(?:[^\n]*?, (\d+) while preparing)?", log)
     stack_used = re.search(r"stack: (\d+) of (\d+) bytes used", log)
     return {
-        "elf": elf, "flash": flash, "flash_total": flash_total, "sizes": sizes,
+        "elf": elf, "flash": flash, "flash_total": flash_total, "sizes": sizes, "objects": objects,
         "arena": [int(x) if x else None for x in arena_used.groups()] if arena_used else None,
         "stack": [int(x) for x in stack_used.groups()] if stack_used else None,
     }
@@ -182,13 +187,30 @@ def table(results, names=None):
     return "\n".join(rows)
 
 
+def largest_objects(result, count):
+    """The `count` largest objects of the runtime and of the kernels, as text."""
+    lines = []
+    for part in ("runtime", "kernels"):
+        items = sorted(((size, name) for (p, name), size in result["objects"].items() if p == part),
+                       reverse=True)[:count]
+        listed = ", ".join(f"{name} {size:,}" for size, name in items)
+        lines.append(f"{os.path.basename(result['elf'])} {part} {result['flash'][part]:,}: {listed}")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--log", help="the firmware's output (else it runs `digit 0` under QEMU)")
+    parser.add_argument("--objects", type=int, default=0, metavar="N",
+                        help="also list the N largest objects of the runtime and of the kernels")
     parser.add_argument("elf", nargs="+")
     args = parser.parse_args()
     log = open(args.log).read() if args.log else None
-    print(table([footprint(e, log) for e in args.elf]))
+    results = [footprint(e, log) for e in args.elf]
+    print(table(results))
+    for r in results if args.objects else []:
+        print()
+        print(largest_objects(r, args.objects))
 
 
 if __name__ == "__main__":
