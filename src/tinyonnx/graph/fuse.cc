@@ -71,10 +71,11 @@ bool ReadClipBounds(const Graph& graph, const Node& node, float* lo, float* hi) 
   *lo = -kFloatMax;
   *hi = kFloatMax;
   if (node.opset < 11) {
+    const NodeView view = node.View();
     AttributeView attribute;
     const char* problem = nullptr;
-    if (node.View().FindAttribute("min", &attribute, &problem)) *lo = attribute.f;
-    if (node.View().FindAttribute("max", &attribute, &problem)) *hi = attribute.f;
+    if (view.FindAttribute("min", &attribute, &problem)) *lo = attribute.f;
+    if (view.FindAttribute("max", &attribute, &problem)) *hi = attribute.f;
     return problem == nullptr;
   }
   for (int k = 1; k <= 2; ++k) {
@@ -158,7 +159,7 @@ namespace {
 
 // The Conv a MaxPool node can be fused into: the sole producer (above) of
 // its input (the int8 MaxPool's other inputs are its quantization), which
-// offers a pool target (Node::pool) and stores its output as the MaxPool's
+// offers a pool target (PreparedNode::pool) and stores its output as the MaxPool's
 // output is stored (dtype, layout); else -1.
 int32_t PoolableProducer(const Graph& graph, const Node& node) {
   const int32_t p = SoleProducer(graph, node);

@@ -7,9 +7,6 @@
 #include "tinyonnx/graph/op.h"
 
 namespace tinyonnx {
-namespace {
-
-}  // namespace
 
 // SoleConsumer and ReadPerm are shared with LowerQdq (passes.h).
 int32_t SoleConsumer(const Graph& graph, int32_t v) {
@@ -285,8 +282,9 @@ Status PrepareNodes(Graph& graph, Arena& arena, ErrorReporter& errors, PrepareSt
       status = pass->fuse(graph, n, params_mark, arena, errors, stats);
     }
     if (status != Status::kOk) {
-      errors.Prefix("node '%.*s' (%.*s): ", node.View().name.length(), node.View().name.data,
-                    node.View().op_type.length(), node.View().op_type.data);
+      const NodeView view = node.View();
+      errors.Prefix("node '%.*s' (%.*s): ", view.name.length(), view.name.data,
+                    view.op_type.length(), view.op_type.data);
       return status;
     }
   }

@@ -428,7 +428,7 @@ int64_t ConvFloatOverlapGap(const void* params) {
   const ConvParams& p = *static_cast<const ConvParams*>(params);
   const WindowGeometry& g = p.window;
   const FusedMaxPool& pool = p.pool;
-  if (!p.pool.Active() || p.batch != 1 || p.group != 1 || g.input[0] != 1 || g.kernel[0] != 1 ||
+  if (!pool.Active() || p.batch != 1 || p.group != 1 || g.input[0] != 1 || g.kernel[0] != 1 ||
       pool.kernel[0] != 1) {
     return -1;
   }
@@ -444,8 +444,8 @@ int64_t ConvFloatOverlapGap(const void* params) {
     const int32_t block = p.out_channels - oc >= kChannelBlock ? kChannelBlock : 1;
     const bool last_block = oc + block == p.out_channels;
     for (int32_t pixel = 0; pixel < pooled_plane; ++pixel) {
-      const int64_t written = (int64_t{oc + block - 1} * pooled_plane + pixel + 1) * element;
       if (last_block && pixel + 1 == pooled_plane) break;  // nothing left to read
+      const int64_t written = (int64_t{oc + block - 1} * pooled_plane + pixel + 1) * element;
       const int64_t needed = last_block ? first_input_row(pixel + 1) * row_bytes : 0;
       if (written - needed > gap) gap = written - needed;
     }
