@@ -13,5 +13,6 @@ void AddEvalCommand(CLI::App& app);
 void AddDigitCommand(CLI::App& app);
 void AddQuantizeCommand(CLI::App& app);
 void AddExportHeaderCommand(CLI::App& app);
+void AddCompileCommand(CLI::App& app);
 
 }  // namespace tinyonnx::tools

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   tinyonnx::tools::AddDigitCommand(app);
   tinyonnx::tools::AddQuantizeCommand(app);
   tinyonnx::tools::AddExportHeaderCommand(app);
+  tinyonnx::tools::AddCompileCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

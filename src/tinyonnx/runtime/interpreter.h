@@ -22,26 +22,9 @@
 #include "tinyonnx/graph/op.h"
 #include "tinyonnx/graph/passes.h"
 #include "tinyonnx/plan/execution_plan.h"
+#include "tinyonnx/runtime/tensor_ref.h"
 
 namespace tinyonnx {
-
-// A graph input or output after Prepare.
-struct TensorRef {
-  Str name;
-  DType dtype = DType::kUndefined;
-  Shape shape;
-  void* raw = nullptr;
-  // int8/uint8 tensors: real = scale * (q - zero_point).
-  float scale = 0.0f;
-  int32_t zero_point = 0;
-
-  template <typename T>
-  T* data() const {
-    return static_cast<T*>(raw);
-  }
-  int64_t ElementCount() const { return shape.ElementCount(); }
-  size_t ByteSize() const { return static_cast<size_t>(ElementCount()) * DTypeSize(dtype); }
-};
 
 class Interpreter {
  public:

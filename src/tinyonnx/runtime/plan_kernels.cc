@@ -1,0 +1,70 @@
+#include "tinyonnx/runtime/plan_kernels.h"
+
+#include "tinyonnx/kernels/arm/dsp_kernels.h"
+
+namespace tinyonnx {
+namespace {
+
+template <KernelFn kFn>
+PlanKernelChoice Portable(void* params) {
+  PlanKernelChoice choice;
+  choice.fn = kFn;
+  choice.params = params;
+  return choice;
+}
+
+PlanKernelChoice FromDsp(const DspKernel& dsp, const void* params, void** scratch_slot) {
+  PlanKernelChoice choice;
+  if (dsp.fn == nullptr) return choice;
+  choice.fn = dsp.fn;
+  choice.params = params;
+  choice.scratch_bytes = dsp.scratch_bytes;
+  choice.scratch_slot = scratch_slot;
+  return choice;
+}
+
+template <bool kDepthwise>
+PlanKernelChoice DspConv(void* params) {
+  ConvS8Params* p = static_cast<ConvS8Params*>(params);
+  return FromDsp(SelectDspConvS8(*p, kDepthwise), p, &p->scratch);
+}
+
+PlanKernelChoice DspFullyConnected(void* params) {
+  // The DSP kernel runs on the one matrix's fully connected part.
+  FullyConnectedS8Params* fc = &static_cast<BatchedFullyConnectedS8Params*>(params)->fc;
+  return FromDsp(SelectDspFullyConnectedS8(*fc), fc, &fc->scratch);
+}
+
+}  // namespace
+
+const PlanKernelDef kPlanQuantizeLinearToS8{PlanKernel::kQuantizeLinearToS8, "QuantizeLinearToS8",
+                                            Portable<QuantizeLinearToS8>};
+const PlanKernelDef kPlanDequantizeLinearS8{PlanKernel::kDequantizeLinearS8, "DequantizeLinearS8",
+                                            Portable<DequantizeLinearS8>};
+const PlanKernelDef kPlanConvS8{PlanKernel::kConvS8, "ConvS8", Portable<ConvS8>};
+const PlanKernelDef kPlanDepthwiseConvS8{PlanKernel::kDepthwiseConvS8, "DepthwiseConvS8",
+                                         Portable<DepthwiseConvS8>};
+const PlanKernelDef kPlanMaxPoolS8{PlanKernel::kMaxPoolS8, "MaxPoolS8", Portable<MaxPoolS8>};
+const PlanKernelDef kPlanAveragePoolS8{PlanKernel::kAveragePoolS8, "AveragePoolS8",
+                                       Portable<AveragePoolS8>};
+const PlanKernelDef kPlanFullyConnectedS8{PlanKernel::kFullyConnectedS8, "BatchedFullyConnectedS8",
+                                          Portable<BatchedFullyConnectedS8>};
+const PlanKernelDef kPlanSoftmaxS8{PlanKernel::kSoftmaxS8, "SoftmaxS8", Portable<SoftmaxS8>};
+
+const PlanKernelDef kPlanDspConvS8{PlanKernel::kConvS8, "ConvS8Dsp", DspConv<false>};
+const PlanKernelDef kPlanDspDepthwiseConvS8{PlanKernel::kDepthwiseConvS8,
+                                            "DepthwiseConvS8Dsp", DspConv<true>};
+const PlanKernelDef kPlanDspFullyConnectedS8{PlanKernel::kFullyConnectedS8,
+                                             "FullyConnectedS8Dsp", DspFullyConnected};
+
+const PlanKernelSet& AllPlanKernels() {
+  static const PlanKernelDef* const kDefs[] = {
+      &kPlanDspConvS8,          &kPlanDspDepthwiseConvS8, &kPlanDspFullyConnectedS8,
+      &kPlanQuantizeLinearToS8, &kPlanDequantizeLinearS8, &kPlanConvS8,
+      &kPlanDepthwiseConvS8,    &kPlanMaxPoolS8,          &kPlanAveragePoolS8,
+      &kPlanFullyConnectedS8,   &kPlanSoftmaxS8};
+  static const PlanKernelSet kSet{kDefs, sizeof(kDefs) / sizeof(kDefs[0])};
+  return kSet;
+}
+
+}  // namespace tinyonnx
