@@ -3,6 +3,7 @@
 // the ten probabilities and "The number is N"; then the accuracy.
 //
 //   mnist_flash_<board>.elf [COMMAND] [--mnist DIR] [--arena BYTES]
+//   mnist_plan_<board>.elf  [COMMAND] [--mnist DIR] [--arena BYTES]
 //   mnist_file_<board>.elf  --model FILE [--offset K] [COMMAND] [--mnist DIR] [--arena BYTES]
 //
 // COMMAND
@@ -26,6 +27,9 @@
 //               (a run that succeeds shows the model fits an arena that size)
 //
 // The mnist_flash build links the model into flash and reads it in place.
+// The mnist_plan build (TINYONNX_FIRMWARE_PLAN) links the model compiled on
+// the PC (`tinyonnx compile`) and runs it with the PlanInterpreter: no graph
+// builder, passes or planner in flash, no Prepare peak in the arena.
 // The arena (and the model buffer) are static; the core allocates nothing.
 // Exit status: 0 on success, 1 on a usage error, 2 if the model fails.
 #include <cstring>
@@ -35,6 +39,14 @@
 #include "mnist_data.h"
 #include "mnist_model.h"
 #include "mnist_ops.h"
+
+#if TINYONNX_FIRMWARE_PLAN
+using Classifier = mnist::PlanClassifier;
+#define TINYONNX_FIRMWARE_KERNELS mnist::PlanKernels()
+#else
+using Classifier = mnist::Classifier;
+#define TINYONNX_FIRMWARE_KERNELS mnist::Ops()
+#endif
 
 using tinyonnx::port::Fixed;
 using tinyonnx::port::Print;
@@ -111,7 +123,7 @@ void PrintAsciiArt(const uint8_t pixels[mnist::kPixels]) {
   }
 }
 
-bool ShowDigit(mnist::Classifier& classifier, mnist::Images& images, uint32_t index) {
+bool ShowDigit(Classifier& classifier, mnist::Images& images, uint32_t index) {
   uint8_t pixels[mnist::kPixels];
   int label;
   if (!images.Get(index, pixels, &label)) {
@@ -144,7 +156,7 @@ bool ShowDigit(mnist::Classifier& classifier, mnist::Images& images, uint32_t in
   return true;
 }
 
-bool Evaluate(mnist::Classifier& classifier, mnist::Images& images, long limit) {
+bool Evaluate(Classifier& classifier, mnist::Images& images, long limit) {
   uint32_t count = images.count();
   if (limit >= 0 && static_cast<uint32_t>(limit) < count) count = static_cast<uint32_t>(limit);
   uint32_t correct = 0;
@@ -187,20 +199,44 @@ __attribute__((noipa, used)) void tinyonnx_bench_step_end() {}
 
 namespace {
 
+#if !TINYONNX_FIRMWARE_PLAN
 void PrintShape(const tinyonnx::Value& value, const char* suffix) {
   char text[64];
   Print(" %s%s", value.shape.ToString(text, sizeof(text)), suffix);
 }
 
+// A step's op (after fusion and QDQ lowering), the shapes of its inputs (c:
+// a constant) and of its outputs.
+void PrintStep(const tinyonnx::Interpreter& interpreter, uint32_t s) {
+  const tinyonnx::Graph& graph = interpreter.graph();
+  const tinyonnx::Node& node = graph.nodes[interpreter.plan().steps[s].node];
+  Print("bench step %u %s in", static_cast<unsigned>(s), node.op->op_type);
+  for (uint16_t i = 0; i < node.input_count; ++i) {
+    if (node.inputs[i] < 0) continue;
+    const tinyonnx::Value& v = graph.values[node.inputs[i]];
+    PrintShape(v, v.kind == tinyonnx::ValueKind::kConstant ? "c" : "");
+  }
+  Print(" out");
+  for (uint16_t o = 0; o < node.output_count; ++o) PrintShape(graph.values[node.outputs[o]], "");
+  Print("\n");
+}
+
+#else
+// A compiled plan keeps no graph: the kernel each step runs.
+void PrintStep(const tinyonnx::PlanInterpreter& interpreter, uint32_t s) {
+  Print("bench step %u %s\n", static_cast<unsigned>(s), interpreter.step_kernel(s)->name);
+}
+#endif
+
 // Not inlined: its buffers must not enlarge main's frame (the stack the other
 // commands report).
-__attribute__((noinline)) bool Benchmark(mnist::Classifier& classifier, mnist::Images& images,
+__attribute__((noinline)) bool Benchmark(Classifier& classifier, mnist::Images& images,
                                          long runs) {
   if (runs < 1) runs = 1;
   uint8_t pixels[mnist::kPixels];
   int label;
   if (!images.Get(images.first(), pixels, &label)) return false;
-  tinyonnx::Interpreter& interpreter = classifier.interpreter();
+  auto& interpreter = classifier.interpreter();
   for (long r = 0; r < runs; ++r) {
     classifier.SetInput(pixels);
     tinyonnx_bench_invoke_begin();
@@ -218,21 +254,7 @@ __attribute__((noinline)) bool Benchmark(mnist::Classifier& classifier, mnist::I
       tinyonnx_bench_step_end();
     }
   }
-  // Each step: its op (after fusion and QDQ lowering), the shapes of its
-  // inputs (c: a constant) and of its outputs.
-  const tinyonnx::Graph& graph = interpreter.graph();
-  for (uint32_t s = 0; s < plan.step_count; ++s) {
-    const tinyonnx::Node& node = graph.nodes[plan.steps[s].node];
-    Print("bench step %u %s in", static_cast<unsigned>(s), node.op->op_type);
-    for (uint16_t i = 0; i < node.input_count; ++i) {
-      if (node.inputs[i] < 0) continue;
-      const tinyonnx::Value& v = graph.values[node.inputs[i]];
-      PrintShape(v, v.kind == tinyonnx::ValueKind::kConstant ? "c" : "");
-    }
-    Print(" out");
-    for (uint16_t o = 0; o < node.output_count; ++o) PrintShape(graph.values[node.outputs[o]], "");
-    Print("\n");
-  }
+  for (uint32_t s = 0; s < plan.step_count; ++s) PrintStep(interpreter, s);
   float p[mnist::kClasses];
   if (!classifier.Classify(pixels, p)) return false;
   Print("bench %ld runs of test image %u (label %d): the number is %d\n", runs,
@@ -273,7 +295,7 @@ int main(int argc, char** argv) {
   const size_t arena_size = options.arena >= 0 && static_cast<size_t>(options.arena) < sizeof(g_arena)
                                 ? static_cast<size_t>(options.arena)
                                 : sizeof(g_arena);
-  mnist::Classifier classifier(model, model_size, g_arena, arena_size, mnist::Ops());
+  Classifier classifier(model, model_size, g_arena, arena_size, TINYONNX_FIRMWARE_KERNELS);
   tinyonnx::BuildOptions build;
   build.keep_graph = options.command != nullptr && strcmp(options.command, "bench") == 0;
   if (!classifier.Prepare(build)) {

@@ -4,40 +4,20 @@
 
 namespace mnist {
 
-bool Classifier::Prepare(const tinyonnx::BuildOptions& options) {
-  error_ = nullptr;
-  if (interpreter_.Prepare(options) != tinyonnx::Status::kOk) return false;
-  if (interpreter_.input_count() != 1) {
-    error_ = "the model must have one input (a 28x28 image)";
-    return false;
-  }
-  tinyonnx::TensorRef input = interpreter_.input(0);
+const char* CheckDigitInput(uint32_t input_count, const tinyonnx::TensorRef& input) {
+  if (input_count != 1) return "the model must have one input (a 28x28 image)";
   if (input.ElementCount() != kPixels ||
       (input.dtype != tinyonnx::DType::kFloat && input.dtype != tinyonnx::DType::kUint8)) {
-    error_ = "the model's input must be 784 float (or uint8) pixels";
-    return false;
+    return "the model's input must be 784 float (or uint8) pixels";
   }
-  for (uint32_t o = 0; o < interpreter_.output_count(); ++o) {
-    tinyonnx::TensorRef out = interpreter_.output(o);
-    if (out.ElementCount() == kClasses && out.dtype == tinyonnx::DType::kFloat) {
-      output_ = o;
-      return true;
-    }
-  }
-  error_ = "the model has no float output with 10 scores";
-  return false;
+  return nullptr;
 }
 
-bool Classifier::Classify(const uint8_t pixels[kPixels], float probabilities[kClasses]) {
-  // Inputs are filled before every Invoke: their buffer may hold activations.
-  SetInput(pixels);
-  if (interpreter_.Invoke() != tinyonnx::Status::kOk) return false;
-  AsProbabilities(interpreter_.output(output_).data<float>(), probabilities, &softmaxed_);
-  return true;
+bool IsDigitScores(const tinyonnx::TensorRef& output) {
+  return output.ElementCount() == kClasses && output.dtype == tinyonnx::DType::kFloat;
 }
 
-void Classifier::SetInput(const uint8_t pixels[kPixels]) {
-  tinyonnx::TensorRef input = interpreter_.input(0);
+void FillInput(const tinyonnx::TensorRef& input, const uint8_t pixels[kPixels]) {
   if (input.dtype == tinyonnx::DType::kFloat) {
     float* x = input.data<float>();
     for (int i = 0; i < kPixels; ++i) x[i] = pixels[i] / 255.0f;

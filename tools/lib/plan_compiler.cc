@@ -53,6 +53,10 @@ class PlanWriter {
     int64_t w = v;
     return Int64(w);
   }
+  bool Ints(int32_t* v, int count) {
+    for (int i = 0; i < count; ++i) Int(v[i]);
+    return true;
+  }
   bool Bool(bool& v) {
     int32_t i = v ? 1 : 0;
     return Int(i);
@@ -216,17 +220,23 @@ bool CompileModel(const std::vector<uint8_t>& model, CompiledModel* compiled, st
       return false;
     }
   }
-  // The model, then ModelProto.metadata_props { key, value }: appending a
-  // field to a message's bytes is a valid message with that field added.
-  std::vector<uint8_t> entry;
-  PutBytesField(entry, 1, reinterpret_cast<const uint8_t*>(kPlanKey), std::strlen(kPlanKey));
-  PutBytesField(entry, 2, out.data(), out.size());
-  compiled->bytes = model;
-  PutBytesField(compiled->bytes, 14, entry.data(), entry.size());
+  compiled->bytes = AppendPlanEntry(model, out.data(), out.size());
   compiled->plan_bytes = out.size();
   compiled->steps = plan.step_count;
   compiled->activation_bytes = interpreter.memory().activation_bytes;
   return true;
+}
+
+std::vector<uint8_t> AppendPlanEntry(const std::vector<uint8_t>& model, const uint8_t* plan,
+                                     size_t plan_size) {
+  // The model, then ModelProto.metadata_props { key, value }: appending a
+  // field to a message's bytes is a valid message with that field added.
+  std::vector<uint8_t> entry;
+  PutBytesField(entry, 1, reinterpret_cast<const uint8_t*>(kPlanKey), std::strlen(kPlanKey));
+  PutBytesField(entry, 2, plan, plan_size);
+  std::vector<uint8_t> bytes = model;
+  PutBytesField(bytes, 14, entry.data(), entry.size());
+  return bytes;
 }
 
 }  // namespace tinyonnx::tools

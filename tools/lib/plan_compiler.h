@@ -21,6 +21,12 @@ struct CompiledModel {
 // runs a kernel the plan form cannot hold (which one, and why).
 bool CompileModel(const std::vector<uint8_t>& model, CompiledModel* compiled, std::string* error);
 
+// `model` followed by ModelProto.metadata_props {kPlanKey: the plan's
+// `plan_size` bytes}: the file CompileModel writes (tests and fuzz/fuzz_plan
+// build damaged plans with it).
+std::vector<uint8_t> AppendPlanEntry(const std::vector<uint8_t>& model, const uint8_t* plan,
+                                     size_t plan_size);
+
 }  // namespace tinyonnx::tools
 
 namespace tinyonnx::tools {

@@ -25,6 +25,7 @@
 // size against the parameters the kernel will see.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "tinyonnx/base/dtype.h"
@@ -68,14 +69,34 @@ inline bool PlanWindowOutputFits(const WindowGeometry& g, int axis, bool allow_c
 
 inline bool PlanDimFits(int32_t v) { return v >= 1 && v <= kPlanMaxDim; }
 
+// Runs of int32 fields are read and written as one (Io::Ints): the reader's
+// code is a few calls per struct instead of one per field.
+static_assert(sizeof(WindowGeometry) == 7 * kWindowAxes * sizeof(int32_t), "WindowGeometry is int32 only");
+static_assert(sizeof(FusedMaxPool) == 2 * kWindowAxes * sizeof(int32_t), "FusedMaxPool is int32 only");
+
+// The runs of consecutive int32 fields the visitors pass to Io::Ints.
+template <typename T>
+constexpr bool Int32Run(size_t first, size_t last, int count) {
+  return last - first == static_cast<size_t>(count - 1) * sizeof(int32_t);
+}
+static_assert(Int32Run<ConvS8Params>(offsetof(ConvS8Params, batch), offsetof(ConvS8Params, group), 4), "");
+static_assert(Int32Run<ChannelQuantization>(offsetof(ChannelQuantization, input_offset),
+                                            offsetof(ChannelQuantization, act_max), 4), "");
+static_assert(Int32Run<FullyConnectedS8Params>(offsetof(FullyConnectedS8Params, rows),
+                                               offsetof(FullyConnectedS8Params, output_depth), 3), "");
+static_assert(Int32Run<PoolS8Params>(offsetof(PoolS8Params, batch), offsetof(PoolS8Params, channels), 2), "");
+static_assert(Int32Run<PoolS8Params>(offsetof(PoolS8Params, input_offset),
+                                     offsetof(PoolS8Params, last_count), 6), "");
+static_assert(Int32Run<QuantizeParams>(offsetof(QuantizeParams, outer), offsetof(QuantizeParams, inner), 3), "");
+static_assert(Int32Run<QuantizeParams>(offsetof(QuantizeParams, batch), offsetof(QuantizeParams, qmax), 5), "");
+static_assert(Int32Run<SoftmaxS8Params>(offsetof(SoftmaxS8Params, outer), offsetof(SoftmaxS8Params, inner), 3), "");
+static_assert(Int32Run<SoftmaxS8Params>(offsetof(SoftmaxS8Params, output_offset),
+                                        offsetof(SoftmaxS8Params, act_max), 3), "");
+
 template <class Io>
 bool VisitWindow(Io& io, WindowGeometry& g, bool pool) {
+  if (!io.Ints(g.input, 7 * kWindowAxes)) return false;
   for (int a = 0; a < kWindowAxes; ++a) {
-    if (!io.Int(g.input[a]) || !io.Int(g.output[a]) || !io.Int(g.kernel[a]) ||
-        !io.Int(g.stride[a]) || !io.Int(g.dilation[a]) || !io.Int(g.pad_begin[a]) ||
-        !io.Int(g.pad_end[a])) {
-      return false;
-    }
     const bool sane = PlanDimFits(g.input[a]) && PlanDimFits(g.output[a]) &&
                       PlanDimFits(g.kernel[a]) && PlanDimFits(g.stride[a]) &&
                       PlanDimFits(g.dilation[a]) && g.pad_begin[a] >= 0 &&
@@ -92,8 +113,8 @@ bool VisitWindow(Io& io, WindowGeometry& g, bool pool) {
 // Per-channel requantization of `channels` accumulators.
 template <class Io>
 bool VisitChannelQuantization(Io& io, ChannelQuantization& q, int32_t channels) {
-  if (!io.Int(q.input_offset) || !io.Int(q.output_offset) || !io.Int(q.act_min) ||
-      !io.Int(q.act_max) || !io.Table(q.multiplier, channels, false) ||
+  // input_offset, output_offset, act_min, act_max
+  if (!io.Ints(&q.input_offset, 4) || !io.Table(q.multiplier, channels, false) ||
       !io.Table(q.shift, channels, false) || !io.Table(q.bias, channels, true) ||
       !io.Table(q.filter_offset, channels, true)) {
     return false;
@@ -114,13 +135,13 @@ bool VisitChannelQuantization(Io& io, ChannelQuantization& q, int32_t channels) 
 
 template <class Io>
 bool VisitConv(Io& io, ConvS8Params& p, bool depthwise) {
-  if (!io.Int(p.batch) || !io.Int(p.in_channels) || !io.Int(p.out_channels) || !io.Int(p.group) ||
-      !VisitWindow(io, p.window, false)) {
+  // batch, in_channels, out_channels, group
+  FusedMaxPool& pool = p.pool;
+  if (!io.Ints(&p.batch, 4) || !VisitWindow(io, p.window, false) ||
+      !io.Ints(pool.kernel, 2 * kWindowAxes)) {
     return false;
   }
-  FusedMaxPool& pool = p.pool;
   for (int a = 0; a < kWindowAxes; ++a) {
-    if (!io.Int(pool.kernel[a]) || !io.Int(pool.output[a])) return false;
     if (!io.Check(PlanDimFits(pool.kernel[a]) && PlanDimFits(pool.output[a]), "fused pool")) {
       return false;
     }
@@ -147,7 +168,7 @@ bool VisitConv(Io& io, ConvS8Params& p, bool depthwise) {
 template <class Io>
 bool VisitFullyConnected(Io& io, BatchedFullyConnectedS8Params& p) {
   FullyConnectedS8Params& fc = p.fc;
-  if (!io.Int(fc.rows) || !io.Int(fc.input_depth) || !io.Int(fc.output_depth)) return false;
+  if (!io.Ints(&fc.rows, 3)) return false;  // rows, input_depth, output_depth
   // Batched products (MatMul over stacks of matrices) have no plan form.
   if (!io.Check(PlanDimFits(fc.rows) && PlanDimFits(fc.input_depth) &&
                     PlanDimFits(fc.output_depth) && p.batch_count == 1 && p.batch_rank == 0,
@@ -162,10 +183,9 @@ bool VisitFullyConnected(Io& io, BatchedFullyConnectedS8Params& p) {
 
 template <class Io>
 bool VisitPool(Io& io, PoolS8Params& p, bool average) {
-  if (!io.Int(p.batch) || !io.Int(p.channels) || !VisitWindow(io, p.window, true) ||
-      !io.Bool(p.count_include_pad) || !io.Int(p.input_offset) || !io.Int(p.output_offset) ||
-      !io.Int(p.act_min) || !io.Int(p.act_max) || !io.Int(p.first_count) ||
-      !io.Int(p.last_count)) {
+  // batch, channels; input_offset .. last_count
+  if (!io.Ints(&p.batch, 2) || !VisitWindow(io, p.window, true) ||
+      !io.Bool(p.count_include_pad) || !io.Ints(&p.input_offset, 6)) {
     return false;
   }
   const bool fits = PlanDimFits(p.batch) && PlanDimFits(p.channels) && p.first_count >= 1 &&
@@ -187,10 +207,9 @@ bool VisitPool(Io& io, PoolS8Params& p, bool average) {
 // QuantizeLinear (float -> int8) or DequantizeLinear (int8 -> float).
 template <class Io>
 bool VisitQuantize(Io& io, QuantizeParams& p, bool quantize) {
-  if (!io.Int(p.outer) || !io.Int(p.axis_size) || !io.Int(p.inner) || !io.Bool(p.per_axis) ||
-      !io.Enum(p.zero_point_type) || !io.Int(p.zero_point_adjust) || !io.Bool(p.channels_last) ||
-      !io.Int(p.batch) || !io.Int(p.channels) || !io.Int(p.spatial) || !io.Int(p.qmin) ||
-      !io.Int(p.qmax)) {
+  // outer, axis_size, inner; batch, channels, spatial, qmin, qmax
+  if (!io.Ints(&p.outer, 3) || !io.Bool(p.per_axis) || !io.Enum(p.zero_point_type) ||
+      !io.Int(p.zero_point_adjust) || !io.Bool(p.channels_last) || !io.Ints(&p.batch, 5)) {
     return false;
   }
   const DType zp = p.zero_point_type;
@@ -213,9 +232,9 @@ bool VisitQuantize(Io& io, QuantizeParams& p, bool quantize) {
 
 template <class Io>
 bool VisitSoftmax(Io& io, SoftmaxS8Params& p) {
-  if (!io.Int(p.outer) || !io.Int(p.axis) || !io.Int(p.inner) || !io.Bool(p.float_output) ||
+  if (!io.Ints(&p.outer, 3) || !io.Bool(p.float_output) ||
       !io.Words(p.exp_fixed, 256) || !io.Int64(p.inverse_output_scale) ||
-      !io.Int(p.output_offset) || !io.Int(p.act_min) || !io.Int(p.act_max)) {
+      !io.Ints(&p.output_offset, 3)) {  // output_offset, act_min, act_max
     return false;
   }
   bool table = true;  // the int8 output divides by a sum that includes exp_fixed[0]

@@ -62,6 +62,12 @@ class PlanDecoder {
     v = static_cast<int32_t>(w);
     return Check(w == v, "integer");
   }
+  bool Ints(int32_t* v, int count) {
+    for (int i = 0; i < count; ++i) {
+      if (!Int(v[i])) return false;
+    }
+    return true;
+  }
   bool Size(size_t& v, size_t most) {
     uint64_t u;
     if (!Unsigned(u)) return false;

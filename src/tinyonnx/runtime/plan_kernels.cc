@@ -23,10 +23,10 @@ PlanKernelChoice FromDsp(const DspKernel& dsp, const void* params, void** scratc
   return choice;
 }
 
-template <bool kDepthwise>
+template <DspKernel (*kSelect)(const ConvS8Params&)>
 PlanKernelChoice DspConv(void* params) {
   ConvS8Params* p = static_cast<ConvS8Params*>(params);
-  return FromDsp(SelectDspConvS8(*p, kDepthwise), p, &p->scratch);
+  return FromDsp(kSelect(*p), p, &p->scratch);
 }
 
 PlanKernelChoice DspFullyConnected(void* params) {
@@ -51,15 +51,22 @@ const PlanKernelDef kPlanFullyConnectedS8{PlanKernel::kFullyConnectedS8, "Batche
                                           Portable<BatchedFullyConnectedS8>};
 const PlanKernelDef kPlanSoftmaxS8{PlanKernel::kSoftmaxS8, "SoftmaxS8", Portable<SoftmaxS8>};
 
-const PlanKernelDef kPlanDspConvS8{PlanKernel::kConvS8, "ConvS8Dsp", DspConv<false>};
-const PlanKernelDef kPlanDspDepthwiseConvS8{PlanKernel::kDepthwiseConvS8,
-                                            "DepthwiseConvS8Dsp", DspConv<true>};
+const PlanKernelDef kPlanDspConvS8{PlanKernel::kConvS8, "ConvS8Dsp", DspConv<SelectFittedDspConv>};
+const PlanKernelDef kPlanDspSingleChannelConvS8{PlanKernel::kDepthwiseConvS8,
+                                                "SingleChannelConvS8Dsp",
+                                                DspConv<SelectFittedDspSingleChannelConv>};
+const PlanKernelDef kPlanDspDepthwiseConvRowsS8{PlanKernel::kDepthwiseConvS8,
+                                                "DepthwiseConvRowsS8Dsp",
+                                                DspConv<SelectFittedDspDepthwiseConvRows>};
+const PlanKernelDef kPlanDspDepthwiseConvS8{PlanKernel::kDepthwiseConvS8, "DepthwiseConvS8Dsp",
+                                            DspConv<SelectFittedDspDepthwiseConv>};
 const PlanKernelDef kPlanDspFullyConnectedS8{PlanKernel::kFullyConnectedS8,
                                              "FullyConnectedS8Dsp", DspFullyConnected};
 
 const PlanKernelSet& AllPlanKernels() {
   static const PlanKernelDef* const kDefs[] = {
-      &kPlanDspConvS8,          &kPlanDspDepthwiseConvS8, &kPlanDspFullyConnectedS8,
+      &kPlanDspConvS8,          &kPlanDspSingleChannelConvS8, &kPlanDspDepthwiseConvRowsS8,
+      &kPlanDspDepthwiseConvS8, &kPlanDspFullyConnectedS8,
       &kPlanQuantizeLinearToS8, &kPlanDequantizeLinearS8, &kPlanConvS8,
       &kPlanDepthwiseConvS8,    &kPlanMaxPoolS8,          &kPlanAveragePoolS8,
       &kPlanFullyConnectedS8,   &kPlanSoftmaxS8};

@@ -38,8 +38,12 @@ struct PlanKernelSet {
 extern const PlanKernelDef kPlanQuantizeLinearToS8, kPlanDequantizeLinearS8, kPlanConvS8,
     kPlanDepthwiseConvS8, kPlanMaxPoolS8, kPlanAveragePoolS8, kPlanFullyConnectedS8,
     kPlanSoftmaxS8;
-// Cortex-M DSP twins (kernels/arm/; they cover nothing in builds without them).
-extern const PlanKernelDef kPlanDspConvS8, kPlanDspDepthwiseConvS8, kPlanDspFullyConnectedS8;
+// Cortex-M DSP twins (kernels/arm/; they cover nothing in builds without
+// them). A depthwise Conv with one input channel (an image model's first
+// layer) takes SingleChannelConvS8; DepthwiseConvRowsS8 covers the unpooled
+// 3x3 shapes with less code than DepthwiseConvS8, which covers them all.
+extern const PlanKernelDef kPlanDspConvS8, kPlanDspSingleChannelConvS8,
+    kPlanDspDepthwiseConvRowsS8, kPlanDspDepthwiseConvS8, kPlanDspFullyConnectedS8;
 
 // Every definition: the DSP twins first, then the portable kernels.
 const PlanKernelSet& AllPlanKernels();

@@ -228,9 +228,8 @@ bool dsp::ConvS8DspFits(const ConvS8Params& p) {
 
 size_t dsp::ConvS8DspScratchBytes(const ConvS8Params& p) { return Workspace(p, nullptr).bytes; }
 
-void ConvS8Dsp(const void* params, const void* const* inputs, void* const* outputs) {
+void ConvS8DspFitted(const void* params, const void* const* inputs, void* const* outputs) {
   const ConvS8Params& p = *static_cast<const ConvS8Params*>(params);
-  if (!dsp::ConvS8DspFits(p)) return ConvS8(params, inputs, outputs);
   const int8_t* x = static_cast<const int8_t*>(inputs[0]);
   int8_t* y = static_cast<int8_t*>(outputs[0]);
   const Workspace w(p, p.scratch);
@@ -247,6 +246,13 @@ void ConvS8Dsp(const void* params, const void* const* inputs, void* const* outpu
       });
     }
   }
+}
+
+void ConvS8Dsp(const void* params, const void* const* inputs, void* const* outputs) {
+  if (!dsp::ConvS8DspFits(*static_cast<const ConvS8Params*>(params))) {
+    return ConvS8(params, inputs, outputs);
+  }
+  ConvS8DspFitted(params, inputs, outputs);
 }
 
 }  // namespace tinyonnx

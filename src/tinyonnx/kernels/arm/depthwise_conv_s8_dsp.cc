@@ -496,9 +496,18 @@ size_t dsp::DepthwiseConvS8DspScratchBytes(const ConvS8Params& p) {
   return Block(p, nullptr).scratch_bytes;
 }
 
-void DepthwiseConvS8Dsp(const void* params, const void* const* inputs, void* const* outputs) {
+bool dsp::DepthwiseConvRowsS8DspFits(const ConvS8Params& p) {
+  return dsp::DepthwiseConvS8DspFits(p) && TakesRows(p);
+}
+
+namespace {
+
+// Runs walk(block, channels, x, y) for each block of channels, its
+// requantizers and weights prepared.
+template <typename Walk>
+void ForEachChannelBlock(const void* params, const void* const* inputs, void* const* outputs,
+                         Walk&& walk) {
   const ConvS8Params& p = *static_cast<const ConvS8Params*>(params);
-  if (!dsp::DepthwiseConvS8DspFits(p)) return DepthwiseConvS8(params, inputs, outputs);
   const int8_t* x = static_cast<const int8_t*>(inputs[0]);
   int8_t* y = static_cast<int8_t*>(outputs[0]);
   Block block(p, p.scratch);
@@ -506,14 +515,36 @@ void DepthwiseConvS8Dsp(const void* params, const void* const* inputs, void* con
     const dsp::ChannelBlock& channels =
         *new (block.channel_block) dsp::ChannelBlock(p.quant, first, p.out_channels);
     PrepareBlock(p, channels, &block);
-    if (TakesRows(p)) {
-      RunRows(p, block, channels, x, y);
-    } else if (Is3x3(p)) {
-      RunBlock<true>(p, block, channels, x, y);
-    } else {
-      RunBlock<false>(p, block, channels, x, y);
-    }
+    walk(p, block, channels, x, y);
   }
+}
+
+}  // namespace
+
+void DepthwiseConvS8DspFitted(const void* params, const void* const* inputs,
+                              void* const* outputs) {
+  ForEachChannelBlock(params, inputs, outputs,
+                      [](const ConvS8Params& p, const Block& block,
+                         const dsp::ChannelBlock& channels, const int8_t* x, int8_t* y) {
+                        if (TakesRows(p)) {
+                          RunRows(p, block, channels, x, y);
+                        } else if (Is3x3(p)) {
+                          RunBlock<true>(p, block, channels, x, y);
+                        } else {
+                          RunBlock<false>(p, block, channels, x, y);
+                        }
+                      });
+}
+
+void DepthwiseConvRowsS8Dsp(const void* params, const void* const* inputs, void* const* outputs) {
+  ForEachChannelBlock(params, inputs, outputs, RunRows);
+}
+
+void DepthwiseConvS8Dsp(const void* params, const void* const* inputs, void* const* outputs) {
+  if (!dsp::DepthwiseConvS8DspFits(*static_cast<const ConvS8Params*>(params))) {
+    return DepthwiseConvS8(params, inputs, outputs);
+  }
+  DepthwiseConvS8DspFitted(params, inputs, outputs);
 }
 
 }  // namespace tinyonnx

@@ -6,7 +6,12 @@
 // (CMake option of the same name). They take the reference kernels'
 // parameter structs and give the same bytes; each covers a specialization
 // (int8 output, symmetric weights, 2-D windows, ...) and prepare picks it
-// only when the parameters fit, else the portable kernel.
+// only when the parameters fit, else the portable kernel. A MaxPool fused
+// after that choice may not fit, so each kernel checks again and hands such
+// parameters to its portable twin. The *Fitted entry points do not: a
+// compiled plan's parameters are final when its loader picks the kernel
+// (SelectFittedDsp*), and without the check the portable twin is not
+// linked into a firmware that does not need it.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +40,15 @@ struct DspKernel {
 // C_out]); none when none fits `p` or the build has none.
 DspKernel SelectDspConvS8(const ConvS8Params& p, bool depthwise);
 
+// The plan loader's choices (runtime/plan_kernels.cc): one kernel each,
+// unchecked at run time, or none when it does not fit `p` or the build has
+// none. The row walk covers the unpooled 3x3 depthwise shapes only, and
+// links less code than the whole depthwise kernel.
+DspKernel SelectFittedDspConv(const ConvS8Params& p);
+DspKernel SelectFittedDspSingleChannelConv(const ConvS8Params& p);
+DspKernel SelectFittedDspDepthwiseConv(const ConvS8Params& p);
+DspKernel SelectFittedDspDepthwiseConvRows(const ConvS8Params& p);
+
 // The DSP kernel for an int8-output fully connected product (run on
 // BatchedFullyConnectedS8Params::fc), or none.
 DspKernel SelectDspFullyConnectedS8(const FullyConnectedS8Params& p);
@@ -48,6 +62,12 @@ void ConvS8Dsp(const void* params, const void* const* inputs, void* const* outpu
 void SingleChannelConvS8Dsp(const void* params, const void* const* inputs, void* const* outputs);
 // Depthwise Conv with channel multiplier 1, 4 channels per 32-bit word.
 void DepthwiseConvS8Dsp(const void* params, const void* const* inputs, void* const* outputs);
+// The same without the check of the parameters (see above).
+void ConvS8DspFitted(const void* params, const void* const* inputs, void* const* outputs);
+void SingleChannelConvS8DspFitted(const void* params, const void* const* inputs, void* const* outputs);
+void DepthwiseConvS8DspFitted(const void* params, const void* const* inputs, void* const* outputs);
+// The depthwise kernel's row walk alone (unpooled 3x3, padding a byte).
+void DepthwiseConvRowsS8Dsp(const void* params, const void* const* inputs, void* const* outputs);
 // Fully connected, rows of FullyConnectedS8Params.
 void FullyConnectedS8Dsp(const void* params, const void* const* inputs, void* const* outputs);
 #endif

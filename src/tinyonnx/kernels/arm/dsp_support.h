@@ -377,6 +377,8 @@ inline bool PoolFits(const FusedMaxPool& pool) {
 bool ConvS8DspFits(const ConvS8Params& p);
 bool SingleChannelConvS8DspFits(const ConvS8Params& p);
 bool DepthwiseConvS8DspFits(const ConvS8Params& p);
+// The depthwise shapes the row walk alone covers (DepthwiseConvRowsS8Dsp).
+bool DepthwiseConvRowsS8DspFits(const ConvS8Params& p);
 
 // The scratch each kernel works in for parameters it fits (ConvS8Params::
 // scratch, FullyConnectedS8Params::scratch): its channel block's

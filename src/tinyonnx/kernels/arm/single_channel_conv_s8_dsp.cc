@@ -151,9 +151,9 @@ bool dsp::SingleChannelConvS8DspFits(const ConvS8Params& p) {
          g.kernel[2] <= kMaxColumns && g.dilation[2] == 1;
 }
 
-void SingleChannelConvS8Dsp(const void* params, const void* const* inputs, void* const* outputs) {
+void SingleChannelConvS8DspFitted(const void* params, const void* const* inputs,
+                                   void* const* outputs) {
   const ConvS8Params& p = *static_cast<const ConvS8Params*>(params);
-  if (!dsp::SingleChannelConvS8DspFits(p)) return DepthwiseConvS8(params, inputs, outputs);
   const int8_t* x = static_cast<const int8_t*>(inputs[0]);
   int8_t* y = static_cast<int8_t*>(outputs[0]);
   const Workspace w(p, p.scratch);
@@ -174,6 +174,13 @@ void SingleChannelConvS8Dsp(const void* params, const void* const* inputs, void*
       });
     }
   }
+}
+
+void SingleChannelConvS8Dsp(const void* params, const void* const* inputs, void* const* outputs) {
+  if (!dsp::SingleChannelConvS8DspFits(*static_cast<const ConvS8Params*>(params))) {
+    return DepthwiseConvS8(params, inputs, outputs);
+  }
+  SingleChannelConvS8DspFitted(params, inputs, outputs);
 }
 
 }  // namespace tinyonnx
