@@ -28,6 +28,10 @@ an output section is summed by part:
 The run-time figures (arena used, stack used) come from the firmware's
 output: --log FILE holds it; without --log the firmware runs `digit 0`
 under ports/cortex-m/run_qemu.sh. Prints a markdown table.
+
+--code-budget BYTES also checks that runtime + kernels of every ELF fit
+BYTES: exit status 1 when one does not (the on-target test
+target_plan_budget_<board>).
 """
 import argparse
 import os
@@ -203,6 +207,8 @@ def main():
     parser.add_argument("--log", help="the firmware's output (else it runs `digit 0` under QEMU)")
     parser.add_argument("--objects", type=int, default=0, metavar="N",
                         help="also list the N largest objects of the runtime and of the kernels")
+    parser.add_argument("--code-budget", type=int, metavar="BYTES",
+                        help="fail unless runtime + kernels of each ELF fit BYTES")
     parser.add_argument("elf", nargs="+")
     args = parser.parse_args()
     log = open(args.log).read() if args.log else None
@@ -211,6 +217,14 @@ def main():
     for r in results if args.objects else []:
         print()
         print(largest_objects(r, args.objects))
+    over = 0
+    for r in results if args.code_budget is not None else []:
+        code = r["flash"]["runtime"] + r["flash"]["kernels"]
+        verdict = "fits" if code <= args.code_budget else "FAIL: over"
+        print(f"{os.path.basename(r['elf'])}: runtime + kernels {code:,} bytes, "
+              f"{verdict} the budget of {args.code_budget:,}")
+        over += code > args.code_budget
+    return 1 if over else 0
 
 
 if __name__ == "__main__":

@@ -40,13 +40,7 @@
 #include "mnist_model.h"
 #include "mnist_ops.h"
 
-#if TINYONNX_FIRMWARE_PLAN
-using Classifier = mnist::PlanClassifier;
-#define TINYONNX_FIRMWARE_KERNELS mnist::PlanKernels()
-#else
-using Classifier = mnist::Classifier;
-#define TINYONNX_FIRMWARE_KERNELS mnist::Ops()
-#endif
+using Classifier = mnist::FirmwareClassifier;
 
 using tinyonnx::port::Fixed;
 using tinyonnx::port::Print;
@@ -295,7 +289,7 @@ int main(int argc, char** argv) {
   const size_t arena_size = options.arena >= 0 && static_cast<size_t>(options.arena) < sizeof(g_arena)
                                 ? static_cast<size_t>(options.arena)
                                 : sizeof(g_arena);
-  Classifier classifier(model, model_size, g_arena, arena_size, TINYONNX_FIRMWARE_KERNELS);
+  Classifier classifier(model, model_size, g_arena, arena_size, mnist::FirmwareKernels());
   tinyonnx::BuildOptions build;
   build.keep_graph = options.command != nullptr && strcmp(options.command, "bench") == 0;
   if (!classifier.Prepare(build)) {

@@ -7,6 +7,9 @@
 //   test_mnist_flash_<board>.elf [--mnist DIR]
 //       the model linked into flash; the images linked into flash (or, with
 //       --mnist, read from the t10k IDX files)
+//   test_mnist_plan_<board>.elf [--mnist DIR]
+//       the model compiled on the PC, in flash, on the PlanInterpreter
+//       (TINYONNX_FIRMWARE_PLAN): int8 outputs bit-identical to the host's
 //   test_mnist_file_<board>.elf --model FILE [--offset K] [--mnist DIR]
 //       the model read through semihosting into RAM at offset K (K = 1, 2:
 //       weights at unaligned addresses)
@@ -80,7 +83,8 @@ int main(int argc, char** argv) {
         TINYONNX_CPU_NAME, tinyonnx_expected_model, static_cast<unsigned>(model_size), where,
         static_cast<unsigned>(reinterpret_cast<uintptr_t>(model)));
 
-  mnist::Classifier classifier(model, model_size, g_arena, sizeof(g_arena), mnist::Ops());
+  mnist::FirmwareClassifier classifier(model, model_size, g_arena, sizeof(g_arena),
+                                      mnist::FirmwareKernels());
   if (!classifier.Prepare()) {
     Print("FAIL: the model failed to load: %s\n", classifier.error());
     return 2;

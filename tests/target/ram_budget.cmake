@@ -4,6 +4,9 @@
 #   cmake -DSIZE_TOOL=arm-none-eabi-size -DELF=fw.elf -DBUDGET=16384
 #         "-DCOMMAND=emulator;args;fw.elf" "-DEXPECT_REGEX=..." -P ram_budget.cmake
 #
+# With "-DCODE_CHECK=command;args" that command (bench/footprint.py
+# --code-budget) must also succeed: the flash budget of the code.
+#
 # RAM = .stack (with its MPU guard), .data, .arena, .bss: everything the
 # linker places in RAM. The stack and the arena are the sizes the firmware
 # was linked with, so a run that succeeds shows they are enough (the stack
@@ -38,5 +41,13 @@ math(EXPR total "${high} - ${low}")
 message("RAM: ${listing}-> ${total} bytes from the first to the end of the last (budget ${BUDGET})")
 if(total GREATER BUDGET)
   message(FATAL_ERROR "FAIL: the RAM sections span ${total} bytes, over the budget of ${BUDGET}")
+endif()
+if(DEFINED CODE_CHECK)
+  execute_process(COMMAND ${CODE_CHECK} RESULT_VARIABLE status OUTPUT_VARIABLE report
+                  ERROR_VARIABLE report)
+  message("${report}")
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "FAIL: the code budget check exited with ${status}")
+  endif()
 endif()
 include(${CMAKE_CURRENT_LIST_DIR}/run_and_check.cmake)
