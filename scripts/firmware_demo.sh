@@ -6,9 +6,11 @@
 # accuracy on all 10,000 test images, read from the host through
 # semihosting. The model (models/mnist-small.onnx, or with --int8
 # models/mnist-small-int8.onnx) is linked into flash and read in place; the
-# arena is one static buffer.
+# arena is one static buffer. With --plan (int8 only) the model is the one
+# compiled on the PC (`tinyonnx compile`) and the firmware is mnist_plan: the
+# PlanInterpreter and the model's kernels only (docs/cortex-m.md).
 #
-# usage: sh scripts/firmware_demo.sh [--int8] [DIGIT...]   (default: 0 1 2)
+# usage: sh scripts/firmware_demo.sh [--int8 [--plan]] [DIGIT...]   (default: 0 1 2)
 #
 # Installs what it needs (apt-get, Debian 12) only if it is missing.
 set -eu
@@ -29,14 +31,19 @@ if [ -n "$missing" ]; then
 fi
 
 preset=arm-m4f
+variant=flash
 if [ "${1:-}" = "--int8" ]; then
   preset=arm-m4f-int8
   shift
+  if [ "${1:-}" = "--plan" ]; then
+    variant=plan
+    shift
+  fi
 fi
 mnist=$(sh scripts/fetch_mnist.sh)
 cmake --preset "$preset" >/dev/null
-cmake --build "build-$preset" -j"$(nproc)" --target mnist_flash_netduinoplus2 >/dev/null
-firmware="build-$preset/firmware/mnist_flash_netduinoplus2.elf"
+cmake --build "build-$preset" -j"$(nproc)" --target "mnist_${variant}_netduinoplus2" >/dev/null
+firmware="build-$preset/firmware/mnist_${variant}_netduinoplus2.elf"
 run="ports/cortex-m/run_qemu.sh --board netduinoplus2"
 
 echo "== $firmware"
