@@ -131,12 +131,17 @@ class PlanWriter {
 };
 
 // The plan kernel a host step runs: the portable kernel definitions pick
-// their function for any parameters.
+// their function for any parameters without reading them.
 bool FindPlanKernel(const Step& step, PlanKernel* kernel) {
-  const PlanKernelSet& set = AllPlanKernels();
-  for (uint32_t d = 0; d < set.count; ++d) {
-    if (set.defs[d]->pick(const_cast<void*>(step.params)).fn == step.kernel) {
-      *kernel = set.defs[d]->kernel;
+  // Only these: a DSP twin's pick reads the parameters as its own kernel's
+  // struct, which another step's parameters are not (UBSan: misaligned).
+  static const PlanKernelDef* const kPortable[] = {
+      &kPlanQuantizeLinearToS8, &kPlanDequantizeLinearS8, &kPlanConvS8,
+      &kPlanDepthwiseConvS8,    &kPlanMaxPoolS8,          &kPlanAveragePoolS8,
+      &kPlanFullyConnectedS8,   &kPlanSoftmaxS8};
+  for (const PlanKernelDef* def : kPortable) {
+    if (def->pick(const_cast<void*>(step.params)).fn == step.kernel) {
+      *kernel = def->kernel;
       return true;
     }
   }
@@ -165,7 +170,9 @@ bool CompileModel(const std::vector<uint8_t>& model, CompiledModel* compiled, st
   const size_t arena_size = size_t{64} << 20;
   std::unique_ptr<uint8_t[]> arena(new uint8_t[arena_size]);
   Interpreter interpreter(model.data(), model.size(), arena.get(), arena_size);
-  if (interpreter.Prepare() != Status::kOk) {
+  BuildOptions options;
+  options.keep_graph = true;  // for the op names of messages
+  if (interpreter.Prepare(options) != Status::kOk) {
     *error = interpreter.error();
     return false;
   }
@@ -207,8 +214,8 @@ bool CompileModel(const std::vector<uint8_t>& model, CompiledModel* compiled, st
     writer.step = &plan.steps[s];
     PlanKernel kernel;
     if (!FindPlanKernel(plan.steps[s], &kernel)) {
-      *error = "step " + std::to_string(s) +
-               ": its kernel has no plan form (plans hold the int8 kernels of Conv, MaxPool, "
+      const Node& node = interpreter.graph().nodes[plan.steps[s].node];
+      *error = "step " + std::to_string(s) + " (" + node.op->op_type + "): its kernel has no plan form (plans hold the int8 kernels of Conv, MaxPool, "
                "AveragePool, Gemm/MatMul, Softmax, QuantizeLinear and DequantizeLinear); run "
                "this model with the Interpreter";
       return false;
