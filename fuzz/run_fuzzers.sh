@@ -8,13 +8,13 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-fuzz_reader fuzz_interpreter fuzz_digit_image fuzz_quantize}
+targets=${*:-fuzz_reader fuzz_interpreter fuzz_digit_image fuzz_quantize fuzz_plan}
 build=build-fuzz
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
   -DCMAKE_CXX_COMPILER=clang++ -DTINYONNX_FUZZ=ON >/dev/null
 # shellcheck disable=SC2086
-cmake --build "$build" -j"$(nproc)" --target make_image_seeds $targets >/dev/null
-sh fuzz/make_corpus.sh "$build/fuzz/corpus" "$build/fuzz/make_image_seeds"
+cmake --build "$build" -j"$(nproc)" --target make_image_seeds make_plan_seeds $targets >/dev/null
+sh fuzz/make_corpus.sh "$build/fuzz/corpus" "$build/fuzz/make_image_seeds" "$build/fuzz/make_plan_seeds"
 set +e
 jobs_running=0
 status=0

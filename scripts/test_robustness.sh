@@ -23,8 +23,8 @@ t2=$(date +%s)
 
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
   -DCMAKE_CXX_COMPILER=clang++ -DTINYONNX_FUZZ=ON -DTINYONNX_FUZZ_SECONDS="$fuzz_seconds" >/dev/null
-cmake --build build-fuzz -j"$jobs" --target make_image_seeds fuzz_reader fuzz_interpreter \
-  fuzz_digit_image fuzz_quantize >/dev/null
+cmake --build build-fuzz -j"$jobs" --target make_image_seeds make_plan_seeds fuzz_reader \
+  fuzz_interpreter fuzz_digit_image fuzz_quantize fuzz_plan >/dev/null
 t3=$(date +%s)
 ctest --test-dir build-fuzz -L fuzz --output-on-failure -j2
 t4=$(date +%s)

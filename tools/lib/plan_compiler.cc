@@ -133,15 +133,12 @@ class PlanWriter {
 // The plan kernel a host step runs: the portable kernel definitions pick
 // their function for any parameters without reading them.
 bool FindPlanKernel(const Step& step, PlanKernel* kernel) {
-  // Only these: a DSP twin's pick reads the parameters as its own kernel's
-  // struct, which another step's parameters are not (UBSan: misaligned).
-  static const PlanKernelDef* const kPortable[] = {
-      &kPlanQuantizeLinearToS8, &kPlanDequantizeLinearS8, &kPlanConvS8,
-      &kPlanDepthwiseConvS8,    &kPlanMaxPoolS8,          &kPlanAveragePoolS8,
-      &kPlanFullyConnectedS8,   &kPlanSoftmaxS8};
-  for (const PlanKernelDef* def : kPortable) {
-    if (def->pick(const_cast<void*>(step.params)).fn == step.kernel) {
-      *kernel = def->kernel;
+  // The portable definitions only: a DSP twin's pick reads the parameters
+  // as its own kernel's struct, which another step's parameters are not.
+  const PlanKernelSet& set = PortablePlanKernels();
+  for (uint32_t d = 0; d < set.count; ++d) {
+    if (set.defs[d]->pick(const_cast<void*>(step.params)).fn == step.kernel) {
+      *kernel = set.defs[d]->kernel;
       return true;
     }
   }

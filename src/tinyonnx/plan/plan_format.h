@@ -141,8 +141,11 @@ bool VisitConv(Io& io, ConvS8Params& p, bool depthwise) {
       !io.Ints(pool.kernel, 2 * kWindowAxes)) {
     return false;
   }
+  // kernel <= the Conv's output bounds the product Active() takes.
   for (int a = 0; a < kWindowAxes; ++a) {
-    if (!io.Check(PlanDimFits(pool.kernel[a]) && PlanDimFits(pool.output[a]), "fused pool")) {
+    if (!io.Check(PlanDimFits(pool.kernel[a]) && PlanDimFits(pool.output[a]) &&
+                      pool.kernel[a] <= p.window.output[a],
+                  "fused pool")) {
       return false;
     }
   }
@@ -218,6 +221,10 @@ bool VisitQuantize(Io& io, QuantizeParams& p, bool quantize) {
                     int64_t{p.outer} * p.axis_size * p.inner <= int64_t{1} << 30 &&
                     (zp == DType::kUndefined || zp == DType::kInt8 || zp == DType::kUint8 ||
                      zp == DType::kInt32) &&
+                    // 128: a uint8 zero point of int8 storage; the kernels subtract it
+                    // from the zero point (an int32 one could overflow)
+                    (p.zero_point_adjust == 0 ||
+                     (p.zero_point_adjust == 128 && zp != DType::kInt32)) &&
                     p.qmin >= -128 && p.qmin <= p.qmax && p.qmax <= 127;
   if (!io.Check(fits, "quantization shape")) return false;
   const int64_t count = int64_t{p.outer} * p.axis_size * p.inner;

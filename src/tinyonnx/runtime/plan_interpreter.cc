@@ -164,13 +164,29 @@ class PlanDecoder {
     return true;
   }
   bool Input(int index, int64_t bytes, size_t align) {
+    step_input_bytes_[index] = bytes;
     return Ref(const_cast<const void**>(&step_inputs_[index]), bytes, align, false, false);
   }
+  // The visitors read a step's inputs before its output.
   bool Output(int index, int64_t bytes, size_t align = 1) {
     const void* data;
     if (!Ref(&data, bytes, align, false, true)) return false;
     step_outputs_[index] = const_cast<void*>(data);
-    return true;
+    return Check(!OverlapsAnInput(data, bytes), "output (it overlaps an input)");
+  }
+  // No plan kernel runs in place (the planner gives a step's output its own
+  // buffer), and some read an input again after writing (Softmax indexes its
+  // table by values it read before), so an overlap is a damaged plan.
+  bool OverlapsAnInput(const void* output, int64_t bytes) const {
+    const uintptr_t out = reinterpret_cast<uintptr_t>(output);
+    for (int i = 0; i < kStepInputs; ++i) {
+      const uintptr_t in = reinterpret_cast<uintptr_t>(step_inputs_[i]);
+      if (in != 0 && in < out + static_cast<uint64_t>(bytes) &&
+          out < in + static_cast<uint64_t>(step_input_bytes_[i])) {
+        return true;
+      }
+    }
+    return false;
   }
   template <typename T>
   T* Params() {
@@ -183,6 +199,7 @@ class PlanDecoder {
   const void** step_inputs_ = nullptr;
   void** step_outputs_ = nullptr;
   void* params_ = nullptr;
+  int64_t step_input_bytes_[kStepInputs] = {};
   size_t activation_bytes_ = 0;
 
  private:

@@ -63,14 +63,27 @@ const PlanKernelDef kPlanDspDepthwiseConvS8{PlanKernel::kDepthwiseConvS8, "Depth
 const PlanKernelDef kPlanDspFullyConnectedS8{PlanKernel::kFullyConnectedS8,
                                              "FullyConnectedS8Dsp", DspFullyConnected};
 
+namespace {
+
+// The DSP twins, then the portable kernels (PortablePlanKernels: the tail).
+const PlanKernelDef* const kAllDefs[] = {
+    &kPlanDspConvS8,          &kPlanDspSingleChannelConvS8, &kPlanDspDepthwiseConvRowsS8,
+    &kPlanDspDepthwiseConvS8, &kPlanDspFullyConnectedS8,    &kPlanQuantizeLinearToS8,
+    &kPlanDequantizeLinearS8, &kPlanConvS8,                 &kPlanDepthwiseConvS8,
+    &kPlanMaxPoolS8,          &kPlanAveragePoolS8,          &kPlanFullyConnectedS8,
+    &kPlanSoftmaxS8};
+constexpr uint32_t kDspDefs = 5;
+constexpr uint32_t kAllDefCount = sizeof(kAllDefs) / sizeof(kAllDefs[0]);
+
+}  // namespace
+
 const PlanKernelSet& AllPlanKernels() {
-  static const PlanKernelDef* const kDefs[] = {
-      &kPlanDspConvS8,          &kPlanDspSingleChannelConvS8, &kPlanDspDepthwiseConvRowsS8,
-      &kPlanDspDepthwiseConvS8, &kPlanDspFullyConnectedS8,
-      &kPlanQuantizeLinearToS8, &kPlanDequantizeLinearS8, &kPlanConvS8,
-      &kPlanDepthwiseConvS8,    &kPlanMaxPoolS8,          &kPlanAveragePoolS8,
-      &kPlanFullyConnectedS8,   &kPlanSoftmaxS8};
-  static const PlanKernelSet kSet{kDefs, sizeof(kDefs) / sizeof(kDefs[0])};
+  static const PlanKernelSet kSet{kAllDefs, kAllDefCount};
+  return kSet;
+}
+
+const PlanKernelSet& PortablePlanKernels() {
+  static const PlanKernelSet kSet{kAllDefs + kDspDefs, kAllDefCount - kDspDefs};
   return kSet;
 }
 

@@ -47,5 +47,7 @@ extern const PlanKernelDef kPlanDspConvS8, kPlanDspSingleChannelConvS8,
 
 // Every definition: the DSP twins first, then the portable kernels.
 const PlanKernelSet& AllPlanKernels();
+// The portable kernels only (each covers any parameters of its PlanKernel).
+const PlanKernelSet& PortablePlanKernels();
 
 }  // namespace tinyonnx
