@@ -265,7 +265,9 @@ Status PlanInterpreter::Load(const uint8_t* plan, size_t plan_size, size_t cover
       !in.Size(outputs, kMaxPlanTensors) || !in.Size(steps, kMaxPlanSteps)) {
     return in.status();
   }
-  if (keep && Crc32(model_, declared_cover) != crc) {
+  // Once, in the measuring pass (which runs first): a plan for other bytes
+  // is reported as such even when the arena is also too small.
+  if (!keep && Crc32(model_, declared_cover) != crc) {
     return errors_.Report(Status::kInvalidModel,
                           "the plan was compiled for other model bytes (CRC-32 of the first %zu "
                           "bytes differs): compile this model again",
