@@ -10,8 +10,9 @@ sh scripts/install_deps.sh
 sh scripts/build.sh
 (cd tests/ort && [ -d node_modules/onnxruntime-node ] ||
   npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
-(cd build && ctest --output-on-failure -j"$(nproc)")
+# Before ctest: unit tests (plan_interpreter_test) read the test images too.
 sh scripts/fetch_mnist.sh >/dev/null
+(cd build && ctest --output-on-failure -j"$(nproc)")
 for preset in arm-m4f arm-m4f-int8 arm-m7 arm-m3; do
   cmake --preset "$preset" >/dev/null
   cmake --build "build-$preset" -j"$(nproc)" >/dev/null
