@@ -110,9 +110,11 @@ bool VisitWindow(Io& io, WindowGeometry& g, bool pool) {
                   "window size");
 }
 
-// Per-channel requantization of `channels` accumulators.
+// Per-channel requantization of `channels` accumulators, each the int32 sum
+// of `depth` products (x + input_offset) * (w + filter_offset) of int8 x
+// and w: the largest such sum must fit (else signed overflow in the kernels).
 template <class Io>
-bool VisitChannelQuantization(Io& io, ChannelQuantization& q, int32_t channels) {
+bool VisitChannelQuantization(Io& io, ChannelQuantization& q, int32_t channels, int64_t depth) {
   // input_offset, output_offset, act_min, act_max
   if (!io.Ints(&q.input_offset, 4) || !io.Table(q.multiplier, channels, false) ||
       !io.Table(q.shift, channels, false) || !io.Table(q.bias, channels, true) ||
@@ -121,16 +123,23 @@ bool VisitChannelQuantization(Io& io, ChannelQuantization& q, int32_t channels) 
   }
   bool shifts = true;
   bool filter_offsets = true;
+  int64_t largest_filter_offset = 0;
   for (int32_t c = 0; c < channels; ++c) {
     shifts = shifts && q.shift[c] >= -31 && q.shift[c] <= 30;
     if (q.filter_offset != nullptr) {
-      filter_offsets = filter_offsets && q.filter_offset[c] >= -256 && q.filter_offset[c] <= 256;
+      const int64_t f = q.filter_offset[c] < 0 ? -int64_t{q.filter_offset[c]} : q.filter_offset[c];
+      filter_offsets = filter_offsets && f <= 256;
+      largest_filter_offset = f > largest_filter_offset ? f : largest_filter_offset;
     }
   }
-  return io.Check(q.input_offset >= -256 && q.input_offset <= 256 && q.output_offset >= -128 &&
+  const int64_t input_offset = q.input_offset < 0 ? -int64_t{q.input_offset} : q.input_offset;
+  // |x + input_offset| <= 128 + |input_offset|, and so for the filter.
+  return io.Check(input_offset <= 256 && filter_offsets && q.output_offset >= -128 &&
                       q.output_offset <= 127 && q.act_min >= -128 && q.act_min <= q.act_max &&
-                      q.act_max <= 127 && shifts && filter_offsets,
-                  "requantization");
+                      q.act_max <= 127 && shifts,
+                  "requantization") &&
+         io.Check(depth * (128 + input_offset) * (128 + largest_filter_offset) <= INT32_MAX,
+                  "accumulation depth (its int32 sum could overflow)");
 }
 
 template <class Io>
@@ -157,7 +166,8 @@ bool VisitConv(Io& io, ConvS8Params& p, bool depthwise) {
                         p.in_channels % p.group == 0 && p.out_channels % p.group == 0 &&
                         (!depthwise || p.group == p.in_channels);
   if (!io.Check(channels, "channels") ||
-      !VisitChannelQuantization(io, p.quant, p.out_channels)) {
+      !VisitChannelQuantization(io, p.quant, p.out_channels,
+                                int64_t{p.window.KernelSize()} * (p.in_channels / p.group))) {
     return false;
   }
   const int64_t weights =
@@ -176,7 +186,7 @@ bool VisitFullyConnected(Io& io, BatchedFullyConnectedS8Params& p) {
   if (!io.Check(PlanDimFits(fc.rows) && PlanDimFits(fc.input_depth) &&
                     PlanDimFits(fc.output_depth) && p.batch_count == 1 && p.batch_rank == 0,
                 "fully connected shape (one matrix)") ||
-      !VisitChannelQuantization(io, fc.quant, fc.output_depth)) {
+      !VisitChannelQuantization(io, fc.quant, fc.output_depth, fc.input_depth)) {
     return false;
   }
   return io.Table(fc.weights, int64_t{fc.output_depth} * fc.input_depth, false) &&
