@@ -202,6 +202,18 @@ TEST_P(PlanModelTest, TruncatedPlansAreRefused) {
   }
 }
 
+// A plan followed by more bytes is not the plan that was written.
+TEST_P(PlanModelTest, TrailingBytesAreRefused) {
+  const Compiled c = CompileOrFail(GetParam());
+  std::vector<uint8_t> plan(c.compiled.bytes.begin() + c.plan_start(), c.compiled.bytes.end());
+  plan.push_back(0);
+  const std::vector<uint8_t> bytes = tools::AppendPlanEntry(c.model, plan.data(), plan.size());
+  std::vector<uint8_t> arena(kArenaBytes);
+  PlanInterpreter planned(bytes.data(), bytes.size(), arena.data(), arena.size());
+  EXPECT_EQ(planned.Prepare(), Status::kInvalidModel);
+  EXPECT_NE(std::string(planned.error()).find("length"), std::string::npos) << planned.error();
+}
+
 // A byte of the first Conv's weights (read in place from the model bytes)
 // changed after compiling: the CRC-32 check refuses the plan.
 TEST_P(PlanModelTest, ChangedWeightByteFailsTheCrc) {
@@ -260,14 +272,16 @@ TEST_P(PlanModelTest, SmallArenaStatesASizeThatWorks) {
   const Compiled c = CompileOrFail(GetParam());
   const std::vector<uint8_t>& bytes = c.compiled.bytes;
   size_t needed = 0;
+  size_t net = 0;  // activations and scratch + persistent, without alignment
   {
     std::vector<uint8_t> arena(kArenaBytes);
     PlanInterpreter planned(bytes.data(), bytes.size(), arena.data(), arena.size());
     ASSERT_EQ(planned.Prepare(), Status::kOk) << planned.error();
     needed = planned.memory().required_bytes;
+    net = planned.memory().activation_bytes + planned.memory().persistent_bytes;
   }
   std::vector<uint8_t> buffer(2 * needed + kBufferAlignment);
-  for (const size_t small : {needed / 2, needed - kBufferAlignment - 8}) {
+  for (const size_t small : {needed / 2, net - 1}) {
     for (size_t skew = 0; skew < kBufferAlignment; ++skew) {
       PlanInterpreter planned(bytes.data(), bytes.size(), buffer.data() + skew, small);
       ASSERT_EQ(planned.Prepare(), Status::kOutOfMemory) << small << " bytes: " << planned.error();
@@ -286,8 +300,8 @@ TEST_P(PlanModelTest, SmallArenaStatesASizeThatWorks) {
 }
 
 // An arena too small to read the plan's steps into (so Prepare cannot
-// measure the rest) is refused as out of memory, with a message (today it
-// states no size: only a complete reading knows it).
+// measure the rest) is refused as out of memory, with a message that states
+// a lower bound ("more than N bytes": only a complete reading knows all).
 TEST_P(PlanModelTest, TinyArenaIsRefused) {
   const Compiled c = CompileOrFail(GetParam());
   for (const size_t tiny : {size_t{64}, size_t{1024}}) {

@@ -124,8 +124,13 @@ bool VisitChannelQuantization(Io& io, ChannelQuantization& q, int32_t channels, 
   bool shifts = true;
   bool filter_offsets = true;
   int64_t largest_filter_offset = 0;
+  int64_t largest_bias = 0;  // the sum starts from the bias
   for (int32_t c = 0; c < channels; ++c) {
     shifts = shifts && q.shift[c] >= -31 && q.shift[c] <= 30;
+    if (q.bias != nullptr) {
+      const int64_t b = q.bias[c] < 0 ? -int64_t{q.bias[c]} : q.bias[c];
+      largest_bias = b > largest_bias ? b : largest_bias;
+    }
     if (q.filter_offset != nullptr) {
       const int64_t f = q.filter_offset[c] < 0 ? -int64_t{q.filter_offset[c]} : q.filter_offset[c];
       filter_offsets = filter_offsets && f <= 256;
@@ -138,8 +143,9 @@ bool VisitChannelQuantization(Io& io, ChannelQuantization& q, int32_t channels, 
                       q.output_offset <= 127 && q.act_min >= -128 && q.act_min <= q.act_max &&
                       q.act_max <= 127 && shifts,
                   "requantization") &&
-         io.Check(depth * (128 + input_offset) * (128 + largest_filter_offset) <= INT32_MAX,
-                  "accumulation depth (its int32 sum could overflow)");
+         io.Check(largest_bias + depth * (128 + input_offset) * (128 + largest_filter_offset) <=
+                      INT32_MAX,
+                  "accumulation depth or bias (their int32 sum could overflow)");
 }
 
 template <class Io>

@@ -101,10 +101,21 @@ class PlanDecoder {
   }
 
   void* Allocate(size_t bytes) {
-    void* p = arena_.AllocatePersistent(AlignUp(bytes == 0 ? 1 : bytes, 8), 8);
-    if (p == nullptr) Fail(Status::kOutOfMemory, "the arena is too small for the plan");
+    const size_t size = AlignUp(bytes == 0 ? 1 : bytes, 8);
+    void* p = arena_.AllocatePersistent(size, 8);
+    if (p == nullptr && status_ == Status::kOk) {
+      // Not even one step's parameters fit: the total is not known yet.
+      status_ = errors_.Report(Status::kOutOfMemory,
+                               "arena too small: this model needs more than %zu bytes, the "
+                               "arena has %zu",
+                               activation_bytes_ + allocated_ + size, arena_.size());
+    }
+    allocated_ += p != nullptr ? size : 0;
     return p;
   }
+  // Bytes allocated so far (released ones included: the measuring pass).
+  size_t allocated() const { return allocated_; }
+  bool AtEnd() const { return cursor_ == end_; }
   template <typename T>
   T* NewArray(size_t count) {
     void* p = Allocate(sizeof(T) * count);
@@ -201,6 +212,7 @@ class PlanDecoder {
   void* params_ = nullptr;
   int64_t step_input_bytes_[kStepInputs] = {};
   size_t activation_bytes_ = 0;
+  size_t allocated_ = 0;
 
  private:
   const uint8_t* cursor_;
@@ -303,7 +315,6 @@ Status PlanInterpreter::Load(const uint8_t* plan, size_t plan_size, size_t cover
     ref.raw = const_cast<void*>(data);
   }
   size_t scratch_bytes = 0;
-  size_t step_bytes = 0;  // the measuring pass: what the steps take in all
   for (size_t s = 0; s < steps; ++s) {
     const size_t mark = arena_.PersistentMark();
     Step& step = plan_.steps[s];
@@ -336,17 +347,18 @@ Status PlanInterpreter::Load(const uint8_t* plan, size_t plan_size, size_t cover
     step.inputs = in.step_inputs_;
     step.outputs = in.step_outputs_;
     step.node = static_cast<int32_t>(s);
-    if (!keep) {
-      step_bytes += mark - arena_.PersistentMark();
-      arena_.ReleasePersistent(mark);
-    }
+    if (!keep) arena_.ReleasePersistent(mark);
   }
+  if (!in.Check(in.AtEnd(), "length (bytes follow its last step)")) return in.status();
   memory_.activation_bytes = scratch_offset + scratch_bytes;
   memory_.lower_bound = activation_bytes;
-  memory_.persistent_bytes = arena_.persistent_used() + step_bytes;
-  memory_.required_bytes = memory_.activation_bytes + memory_.persistent_bytes + kBufferAlignment;
+  memory_.persistent_bytes = in.allocated();
+  // Any arena of this size works: its start is aligned up to 16 bytes
+  // (Arena) and the persistent region's top down to 8.
+  memory_.required_bytes = memory_.activation_bytes + memory_.persistent_bytes + kBufferAlignment + 8;
   memory_.prepare_peak_bytes = memory_.required_bytes;
-  if (memory_.activation_bytes + memory_.persistent_bytes > arena_.size()) {
+  const size_t top_padding = arena_.size() % 8;
+  if (memory_.activation_bytes + memory_.persistent_bytes + top_padding > arena_.size()) {
     return errors_.Report(Status::kOutOfMemory,
                           "arena too small: this model needs %zu bytes (activations and scratch "
                           "%zu + persistent %zu), the arena has %zu",
