@@ -316,6 +316,21 @@ TEST(Preprocess, RejectsJpegScanWithUndefinedHuffmanTable) {
   EXPECT_EQ(error.find("Huffman"), std::string::npos) << error;
 }
 
+// Found by fuzz_digit_image (UBSan: index 257 out of bounds in stb_image's
+// stbi__build_huffman): a DHT segment of more than 256 codes, also when the
+// SOI marker follows 0xFF fill bytes, which stb skips.
+TEST(Preprocess, RejectsJpegHuffmanTableOfMoreThan256Codes) {
+  std::string dht("\xFF\xC4\x00\x13\x00", 5);  // DHT, one DC table 0
+  dht += std::string(16, '\x11');                  // 16 x 17 = 272 codes
+  for (const std::string prefix : {std::string("\xFF\xD8", 2), std::string("\xFF\xFF\xFF\xD8", 4)}) {
+    const std::string jpeg = prefix + dht + std::string(272, '\0') + "\xFF\xD9";
+    GrayImage img;
+    std::string error;
+    EXPECT_FALSE(DecodeGrayImage(reinterpret_cast<const uint8_t*>(jpeg.data()), jpeg.size(), &img, &error));
+    EXPECT_EQ(error, "cannot decode the image: corrupt JPEG (a Huffman table has more than 256 codes)");
+  }
+}
+
 TEST(Preprocess, AsciiArtHas28Lines) {
   DigitPixels px{};
   px[14 * 28 + 14] = 1.0f;

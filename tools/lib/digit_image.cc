@@ -401,9 +401,12 @@ namespace {
 // entropy-coded data between them) as stb reads them and returns what is
 // wrong, or nullptr.
 const char* JpegHuffmanProblem(const uint8_t* p, size_t size) {
-  if (size < 2 || p[0] != 0xFF || p[1] != 0xD8) return nullptr;  // not a JPEG
+  // stb takes the SOI marker after any number of 0xFF fill bytes.
+  size_t i = 0;
+  while (i < size && p[i] == 0xFF) ++i;
+  if (i == 0 || i >= size || p[i] != 0xD8) return nullptr;  // not a JPEG
+  ++i;
   bool defined[2][4] = {};  // [DC, AC][table id] defined by a DHT segment so far
-  size_t i = 2;
   while (i + 1 < size) {
     if (p[i] != 0xFF) {  // entropy-coded data: skip to the next marker
       ++i;
