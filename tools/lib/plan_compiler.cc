@@ -3,7 +3,6 @@
 #include <cstring>
 #include <memory>
 
-#include "tinyonnx/onnx/wire.h"
 #include "tinyonnx/plan/plan_format.h"
 #include "tinyonnx/runtime/interpreter.h"
 #include "tinyonnx/runtime/plan_interpreter.h"
@@ -73,9 +72,22 @@ class PlanWriter {
     }
     return true;
   }
-  void Name(const Str& name) {
+  bool Float(float& v) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, sizeof(bits));
+    PutVarint(out, bits);
+    return true;
+  }
+  bool Name(Str& name) {
     PutVarint(out, name.size);
     out.insert(out.end(), name.data, name.data + name.size);
+    return true;
+  }
+  // A graph input's or output's buffer: must be an activation (not a constant).
+  bool Buffer(void*& raw, int64_t bytes, size_t align) {
+    const uint8_t* p = static_cast<const uint8_t*>(raw);
+    return Check(p >= arena_ && p < arena_ + activation_bytes_, "graph input or output (a constant)") &&
+           Ref(raw, bytes, align, false);
   }
 
   bool Ref(const void* data, int64_t bytes, size_t align, bool optional) {
@@ -145,22 +157,10 @@ bool FindPlanKernel(const Step& step, PlanKernel* kernel) {
   return false;
 }
 
-bool HasPlan(const std::vector<uint8_t>& model) {
-  WireReader reader(model.data(), model.size());
-  while (reader.Next()) {
-    if (reader.field() != 14 || reader.wire_type() != WireType::kLengthDelimited) continue;
-    WireReader entry(reader.bytes());
-    while (entry.Next()) {
-      if (entry.field() == 1 && entry.str() == kPlanKey) return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 bool CompileModel(const std::vector<uint8_t>& model, CompiledModel* compiled, std::string* error) {
-  if (HasPlan(model)) {
+  if (FindPlanEntry(model.data(), model.size()).found) {
     *error = "the model already has a compiled plan";
     return false;
   }
@@ -187,21 +187,8 @@ bool CompileModel(const std::vector<uint8_t>& model, CompiledModel* compiled, st
   writer.Unsigned(plan.step_count);
   for (uint32_t t = 0; t < interpreter.input_count() + interpreter.output_count(); ++t) {
     const bool is_input = t < interpreter.input_count();
-    const TensorRef ref = is_input ? interpreter.input(t) : interpreter.output(t - interpreter.input_count());
-    writer.Name(ref.name);
-    DType dtype = ref.dtype;
-    int32_t rank = ref.shape.rank;
-    writer.Enum(dtype);
-    writer.Int(rank);
-    for (int d = 0; d < rank; ++d) writer.Int(const_cast<int32_t&>(ref.shape.dims[d]));
-    uint32_t bits;
-    std::memcpy(&bits, &ref.scale, sizeof(bits));
-    writer.Unsigned(bits);
-    int32_t zero_point = ref.zero_point;
-    writer.Int(zero_point);
-    if (!writer.Ref(ref.raw, static_cast<int64_t>(ref.ByteSize()), DTypeSize(dtype), false) ||
-        !writer.Check(static_cast<const uint8_t*>(ref.raw) < view.base() +
-                          interpreter.memory().activation_bytes, "graph input or output (a constant)")) {
+    TensorRef ref = is_input ? interpreter.input(t) : interpreter.output(t - interpreter.input_count());
+    if (!VisitTensor(writer, ref)) {
       *error = std::string(is_input ? "input '" : "output '") + std::string(ref.name.data, ref.name.size) +
                "': " + writer.error;
       return false;

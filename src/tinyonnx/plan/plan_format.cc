@@ -1,5 +1,7 @@
 #include "tinyonnx/plan/plan_format.h"
 
+#include "tinyonnx/onnx/wire.h"
+
 namespace tinyonnx {
 
 const char* PlanKernelName(PlanKernel kernel) {
@@ -14,6 +16,35 @@ const char* PlanKernelName(PlanKernel kernel) {
     case PlanKernel::kSoftmaxS8: return "Softmax s8";
   }
   return "unknown kernel";
+}
+
+PlanEntry FindPlanEntry(const uint8_t* model, size_t size) {
+  constexpr uint32_t kMetadataProps = 14;  // ModelProto.metadata_props
+  PlanEntry found;
+  WireReader reader(model, size);
+  const uint8_t* field_start = model;
+  while (reader.Next()) {
+    if (reader.field() == kMetadataProps && reader.wire_type() == WireType::kLengthDelimited) {
+      WireReader entry(reader.bytes());
+      Str key;
+      Bytes value;
+      while (entry.Next()) {
+        if (entry.wire_type() != WireType::kLengthDelimited) continue;
+        if (entry.field() == 1) key = entry.str();
+        if (entry.field() == 2) value = entry.bytes();
+      }
+      if (!entry.error() && key == kPlanKey) {
+        found.found = true;
+        found.plan = value;
+        found.start = static_cast<size_t>(field_start - model);
+        return found;
+      }
+    }
+    field_start = reader.cursor();
+  }
+  found.malformed = reader.error();
+  found.malformed_at = static_cast<size_t>(reader.cursor() - model);
+  return found;
 }
 
 uint32_t Crc32(const uint8_t* data, size_t size) {

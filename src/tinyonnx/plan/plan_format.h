@@ -30,6 +30,7 @@
 
 #include "tinyonnx/base/dtype.h"
 #include "tinyonnx/kernels/quantized.h"
+#include "tinyonnx/runtime/tensor_ref.h"
 
 namespace tinyonnx {
 
@@ -275,6 +276,25 @@ bool VisitSoftmax(Io& io, SoftmaxS8Params& p) {
   return io.Input(0, count, 1) && io.Output(0, p.float_output ? count * 4 : count, p.float_output ? 4 : 1);
 }
 
+// A graph input or output: its name, type, shape, quantization and the
+// activation buffer the caller fills or reads (Io::Buffer: writable).
+template <class Io>
+bool VisitTensor(Io& io, TensorRef& t) {
+  int32_t rank = t.shape.rank;  // Shape::rank is an int
+  if (!io.Name(t.name) || !io.Enum(t.dtype) || !io.Int(rank) ||
+      !io.Check(rank >= 0 && rank <= kMaxRank && DTypeSize(t.dtype) > 0, "tensor")) {
+    return false;
+  }
+  t.shape.rank = rank;
+  for (int d = 0; d < rank; ++d) {
+    if (!io.Int(t.shape.dims[d]) || !io.Check(PlanDimFits(t.shape.dims[d]), "tensor shape")) {
+      return false;
+    }
+  }
+  return io.Float(t.scale) && io.Int(t.zero_point) &&
+         io.Buffer(t.raw, static_cast<int64_t>(t.ByteSize()), DTypeSize(t.dtype));
+}
+
 // The fields of one step's parameters: io.template Params<T>() gives the
 // struct (the writer's existing one, or a new one the reader fills).
 template <class Io>
@@ -309,6 +329,17 @@ bool VisitStep(Io& io, PlanKernel kernel) {
 
 // For messages.
 const char* PlanKernelName(PlanKernel kernel);
+
+// Where a model's plan is: its metadata_props entry kPlanKey (the plan's
+// bytes, and the offset of the entry's field in the model).
+struct PlanEntry {
+  bool found = false;
+  bool malformed = false;  // the ModelProto's fields do not parse ...
+  size_t malformed_at = 0;  // ... from this byte on
+  Bytes plan;
+  size_t start = 0;
+};
+PlanEntry FindPlanEntry(const uint8_t* model, size_t size);
 
 // CRC-32 (IEEE 802.3, as zlib's crc32) of `size` bytes.
 uint32_t Crc32(const uint8_t* data, size_t size);

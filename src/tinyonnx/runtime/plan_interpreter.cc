@@ -9,7 +9,6 @@
 namespace tinyonnx {
 namespace {
 
-constexpr uint32_t kModelMetadataField = 14;  // ModelProto.metadata_props
 constexpr int kStepInputs = 3;                // most inputs a plan kernel reads
 constexpr uint32_t kMaxPlanSteps = 0xFFFF;
 constexpr uint32_t kMaxPlanTensors = 64;
@@ -91,6 +90,13 @@ class PlanDecoder {
     if (end_ - cursor_ < 4 * count) return Fail(Status::kInvalidModel, "the plan is truncated");
     for (int i = 0; i < count; ++i, cursor_ += 4) words[i] = static_cast<int32_t>(LoadLE32(cursor_));
     return true;
+  }
+  bool Float(float& v) {
+    uint64_t bits;
+    if (!Unsigned(bits)) return false;
+    const uint32_t word = static_cast<uint32_t>(bits);
+    std::memcpy(&v, &word, sizeof(v));
+    return Check(bits == word, "float");
   }
   bool Name(Str& name) {
     size_t size;
@@ -174,6 +180,13 @@ class PlanDecoder {
     table = static_cast<const T*>(data);
     return true;
   }
+  // A graph input's or output's buffer: in the activations.
+  bool Buffer(void*& raw, int64_t bytes, size_t align) {
+    const void* data;
+    if (!Ref(&data, bytes, align, false, true)) return false;
+    raw = const_cast<void*>(data);
+    return true;
+  }
   bool Input(int index, int64_t bytes, size_t align) {
     step_input_bytes_[index] = bytes;
     return Ref(const_cast<const void**>(&step_inputs_[index]), bytes, align, false, false);
@@ -234,29 +247,16 @@ PlanInterpreter::PlanInterpreter(const void* model, size_t model_size, void* are
       kernels_(kernels) {}
 
 Status PlanInterpreter::FindPlan(const uint8_t** plan, size_t* plan_size, size_t* plan_start) {
-  WireReader model(model_, model_size_);
-  const uint8_t* field_start = model_;
-  while (model.Next()) {
-    if (model.field() == kModelMetadataField && model.wire_type() == WireType::kLengthDelimited) {
-      WireReader entry(model.bytes());
-      Str key;
-      Bytes value;
-      while (entry.Next()) {
-        if (entry.field() == 1 && entry.wire_type() == WireType::kLengthDelimited) key = entry.str();
-        if (entry.field() == 2 && entry.wire_type() == WireType::kLengthDelimited) value = entry.bytes();
-      }
-      if (!entry.error() && key == kPlanKey) {
-        *plan = value.data;
-        *plan_size = value.size;
-        *plan_start = static_cast<size_t>(field_start - model_);
-        return Status::kOk;
-      }
-    }
-    field_start = model.cursor();
+  const PlanEntry entry = FindPlanEntry(model_, model_size_);
+  if (entry.found) {
+    *plan = entry.plan.data;
+    *plan_size = entry.plan.size;
+    *plan_start = entry.start;
+    return Status::kOk;
   }
-  if (model.error()) {
+  if (entry.malformed) {
     return errors_.Report(Status::kInvalidModel, "malformed ModelProto at byte %zu",
-                          static_cast<size_t>(model.cursor() - model_));
+                          entry.malformed_at);
   }
   return errors_.Report(Status::kUnsupported,
                         "the model has no compiled plan (metadata '%s'): compile it on the PC "
@@ -292,27 +292,7 @@ Status PlanInterpreter::Load(const uint8_t* plan, size_t plan_size, size_t cover
   step_defs_ = in.NewArray<const PlanKernelDef*>(steps);
   if (io_ == nullptr || plan_.steps == nullptr || step_defs_ == nullptr) return in.status();
   for (size_t t = 0; t < inputs + outputs; ++t) {
-    TensorRef& ref = io_[t];
-    int32_t rank;
-    uint64_t scale_bits;
-    if (!in.Name(ref.name) || !in.Enum(ref.dtype) || !in.Int(rank) ||
-        !in.Check(rank >= 0 && rank <= kMaxRank && DTypeSize(ref.dtype) > 0, "tensor")) {
-      return in.status();
-    }
-    ref.shape.rank = rank;
-    for (int d = 0; d < rank; ++d) {
-      if (!in.Int(ref.shape.dims[d]) || !in.Check(PlanDimFits(ref.shape.dims[d]), "tensor shape")) {
-        return in.status();
-      }
-    }
-    const void* data;
-    if (!in.Unsigned(scale_bits) || !in.Int(ref.zero_point) ||
-        !in.Ref(&data, static_cast<int64_t>(ref.ByteSize()), DTypeSize(ref.dtype), false, true)) {
-      return in.status();
-    }
-    const uint32_t bits = static_cast<uint32_t>(scale_bits);
-    std::memcpy(&ref.scale, &bits, sizeof(bits));
-    ref.raw = const_cast<void*>(data);
+    if (!VisitTensor(in, io_[t])) return in.status();
   }
   size_t scratch_bytes = 0;
   for (size_t s = 0; s < steps; ++s) {
